@@ -1,0 +1,29 @@
+"""attioql: a filter language for the Attio CRM.
+
+    >>> import attioql
+    >>> attioql.compile_filter("tier = smb", target="companies", schema="demo")
+    {'tier': 'SMB'}
+"""
+
+from .core import check, compile_filter, compile_query
+from .errors import AttioQLError, BindError, Diagnostic, ParseError
+from .parser import Limits
+from .rules import DEFAULT_RULES, Rules
+from .schema import Schema, load_schema
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_RULES",
+    "AttioQLError",
+    "BindError",
+    "Diagnostic",
+    "Limits",
+    "ParseError",
+    "Rules",
+    "Schema",
+    "check",
+    "compile_filter",
+    "compile_query",
+    "load_schema",
+]
