@@ -868,7 +868,10 @@ def dsl_operators(operators: frozenset[AttioOperator] | set[AttioOperator]) -> l
 
 
 def _close_names(name: str, candidates: Sequence[str]) -> list[str]:
-    by_fold = {fold(candidate): candidate for candidate in candidates if candidate}
+    by_fold: dict[str, str] = {}
+    for candidate in candidates:
+        if candidate:
+            by_fold.setdefault(fold(candidate), candidate)
     matches = difflib.get_close_matches(fold(name), list(by_fold), n=3, cutoff=0.6)
     return [f"`{by_fold[match]}`" for match in matches]
 
