@@ -678,7 +678,7 @@ def _translate(text: str, error: UnexpectedInput, start: str) -> Diagnostic:
 _QUERY_TERMINALS = frozenset({"WHERE", "ORDER", "ASC", "DESC", "LIMIT", "OFFSET", "SLASH"})
 
 
-def _acceptable(error: UnexpectedToken, start: str) -> set[str]:
+def _acceptable(error: UnexpectedInput, start: str) -> set[str]:
     """The terminals that could really come next.
 
     Lark's ``expected`` comes from LALR lookahead sets, which merge states and so list
@@ -690,7 +690,7 @@ def _acceptable(error: UnexpectedToken, start: str) -> set[str]:
     try:
         expected = set(error.interactive_parser.accepts())
     except Exception:  # noqa: BLE001 - a callback failing on a trial token is no error
-        expected = set(error.expected)
+        expected = set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
     if start == "filter":
         expected -= _QUERY_TERMINALS
     previous = _previous_token(error)
@@ -701,7 +701,7 @@ def _acceptable(error: UnexpectedToken, start: str) -> set[str]:
     return expected
 
 
-def _previous_token(error: UnexpectedToken) -> Token | None:
+def _previous_token(error: UnexpectedInput) -> Token | None:
     try:
         stack = error.interactive_parser.parser_state.value_stack
     except AttributeError:  # pragma: no cover
@@ -723,6 +723,9 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
         return Diagnostic("syntax.unexpected_end",
                           f"The filter ends too early: expected {expected}{after}.",
                           (end, end))
+
+    if token.type == "BAD_LITERAL":
+        return _bad_literal(token).diagnostic
 
     span = _span(token)
     value = str(token)
@@ -781,9 +784,7 @@ def _translate_character(text: str, error: UnexpectedCharacters, start: str) -> 
             return Diagnostic("syntax.unterminated_string",
                               "The title in backticks has no closing backtick.",
                               (position, position + 1), "close the title with a backtick")
-    allowed = set(error.allowed or ())
-    if start == "filter":
-        allowed -= _QUERY_TERMINALS
+    allowed = _acceptable(error, start)
     expected = _describe_expected(allowed)
     printable = char if char.isprintable() else f"U+{ord(char):04X}" if char else "end"
     hint = None
