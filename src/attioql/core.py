@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +18,7 @@ from .dates import Clock, TimeProblem, get_zone
 from .errors import AttioQLError, BindError, Diagnostic, ParseError
 from .parser import DEFAULT_LIMITS, Limits, parse_filter, parse_query
 from .rules import DEFAULT_RULES, VALUE, Rules
-from .schema import Schema, SchemaLoadError, Target, load_schema
+from .schema import BUNDLED_SCHEMAS, Schema, SchemaLoadError, Target, load_schema
 
 SchemaSource = str | Path | Schema | Mapping[str, Any] | None
 
@@ -104,6 +107,12 @@ def compile_filter(
     rules: Rules | None = None,
     limits: Limits | None = None,
     week_start: int = 0,
+    scope: Mapping[str, Any] | None = None,
+    max_length: int | None = None,
+    max_depth: int | None = None,
+    max_list_size: int | None = None,
+    max_conditions: int | None = None,
+    cache: bool = True,
 ) -> dict[str, Any]:
     """Compile attioql filter text to the ``filter`` JSON of Attio's query endpoints.
 
@@ -113,12 +122,172 @@ def compile_filter(
     default: the current time) and calendar days in ``timezone``. ``me`` is
     ``current_member`` (an id, email or name). ``week_start`` is 0 for Monday to 6 for
     Sunday. Raises :class:`AttioQLError` for any text it rejects.
+
+    ``scope`` is an Attio filter that every result must satisfy, such as the records one
+    user may see. The result is then ``{"$and": [scope, filter]}``, or a copy of ``scope``
+    alone for an empty filter, so no text can widen it. ``max_length``, ``max_depth``,
+    ``max_list_size`` and ``max_conditions`` override the fields of ``limits``.
+
+    Results are kept in a process-wide LRU cache keyed by every argument that affects
+    them; each call returns a fresh copy. A call with ``now=None``, a snapshot path or a
+    snapshot mapping caches only the parse of the text. ``cache=False`` bypasses the cache.
     """
-    context = make_context(target, schema, now, timezone, current_member, rules, limits,
-                           week_start)
-    node = parse_filter(text, context.limits)
-    result, _warnings = _bind(text, node, context)
-    return result
+    checked_scope = _check_scope(scope) if scope is not None else None
+    limits = _resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
+    key = (_result_key(text, target, schema, now, timezone, current_member, rules, limits,
+                       week_start) if cache else None)
+    cached = _results.get(key) if key is not None else None
+    result: dict[str, Any]
+    if cached is not None:
+        result = _copy_json(cached)
+    else:
+        context = make_context(target, schema, now, timezone, current_member, rules, limits,
+                               week_start)
+        node = _parse_cached(text, context.limits) if cache else parse_filter(text, context.limits)
+        result, _warnings = _bind(text, node, context)
+        if key is not None:
+            _results.put(key, _copy_json(result))
+    if checked_scope is None:
+        return result
+    scope_copy: dict[str, Any] = _copy_json(checked_scope)
+    if not result:
+        return scope_copy
+    return {"$and": [scope_copy, result]}
+
+
+# Scope, limits and the caches ----------------------------------------------------------
+
+
+def _check_scope(scope: Any) -> dict[str, Any]:
+    """Check that ``scope`` is a JSON object (str keys; dict, list, str, number, bool or
+    None values) and return it; raise ``TypeError`` otherwise."""
+    if not isinstance(scope, Mapping):
+        raise TypeError(f"scope must be an Attio filter as a dict, not {type(scope).__name__}")
+    pending: list[Any] = [scope]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            for key, value in item.items():
+                if not isinstance(key, str):
+                    raise TypeError(f"scope keys must be str, not {type(key).__name__}: {key!r}")
+                pending.append(value)
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+        elif not isinstance(item, (str, int, float, bool)) and item is not None:
+            raise TypeError(f"scope values must be JSON data, not {type(item).__name__}")
+    return dict(scope)
+
+
+def _copy_json(value: Any) -> Any:
+    """Copy JSON data: dicts and lists are new, strings and numbers are shared."""
+    if isinstance(value, Mapping):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy_json(item) for item in value]
+    return value
+
+
+def _resolve_limits(
+    limits: Limits | None, max_length: int | None, max_depth: int | None,
+    max_list_size: int | None, max_conditions: int | None,
+) -> Limits:
+    base = limits or DEFAULT_LIMITS
+    overrides = {name: value for name, value in (
+        ("max_length", max_length), ("max_depth", max_depth),
+        ("max_list_size", max_list_size), ("max_conditions", max_conditions),
+    ) if value is not None}
+    if not overrides:
+        return base
+    return dataclasses.replace(base, **overrides)
+
+
+class _Identity:
+    """A cache-key part that compares by identity and keeps its object alive, so that a
+    recycled ``id()`` can never match a stale entry."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Identity) and other.value is self.value
+
+
+class _LRU:
+    """A thread-safe least-recently-used map of at most ``size`` entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_results = _LRU(1024)
+_parses = _LRU(1024)
+_NO_FILTER = object()
+
+
+def clear_caches() -> None:
+    """Empty the compile and parse caches, for example after editing a schema in place."""
+    _results.clear()
+    _parses.clear()
+
+
+def _result_key(
+    text: str, target: str, schema: SchemaSource, now: datetime | None, timezone: str,
+    current_member: str | None, rules: Rules | None, limits: Limits, week_start: int,
+) -> Hashable | None:
+    """The cache key of a compile, or ``None`` when its result may change between calls:
+    with ``now=None`` relative dates move, and a snapshot file or mapping can be edited."""
+    if now is None or not isinstance(text, str):
+        return None
+    if schema is None or (isinstance(schema, str) and schema in BUNDLED_SCHEMAS):
+        schema_key: Hashable = schema or "standard"
+    elif isinstance(schema, Schema):
+        schema_key = _Identity(schema)
+    else:
+        return None
+    rules_key = None if rules is None else _Identity(rules)
+    return (text, target, schema_key, now, now.tzinfo, timezone, current_member, rules_key,
+            limits, week_start)
+
+
+def _parse_cached(text: str, limits: Limits) -> ast.Filter | None:
+    """Parse through the parse cache; syntax trees are immutable, so threads share them."""
+    if not isinstance(text, str):
+        return parse_filter(text, limits)
+    key = (text, limits)
+    node = _parses.get(key)
+    if node is None:
+        node = parse_filter(text, limits)
+        _parses.put(key, _NO_FILTER if node is None else node)
+        return node
+    if node is _NO_FILTER:
+        return None
+    parsed: ast.Filter = node
+    return parsed
 
 
 def check(
@@ -132,9 +301,14 @@ def check(
     rules: Rules | None = None,
     limits: Limits | None = None,
     week_start: int = 0,
+    max_length: int | None = None,
+    max_depth: int | None = None,
+    max_list_size: int | None = None,
+    max_conditions: int | None = None,
 ) -> list[Diagnostic]:
     """Return every error and warning for ``text``, in source order, without raising for
     problems in the text (a bad option such as an unknown target still raises)."""
+    limits = _resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
     context = make_context(target, schema, now, timezone, current_member, rules, limits,
                            week_start)
     try:
@@ -168,9 +342,14 @@ def compile_query(
     rules: Rules | None = None,
     limits: Limits | None = None,
     week_start: int = 0,
+    max_length: int | None = None,
+    max_depth: int | None = None,
+    max_list_size: int | None = None,
+    max_conditions: int | None = None,
 ) -> dict[str, Any]:
     """Compile `<object or list> [where <filter>] [order by ...] [limit N] [offset N]` to
     ``{"method", "path", "body"}`` for Attio's record or list-entry query endpoint."""
+    limits = _resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
     context = make_context(None, schema, now, timezone, current_member, rules, limits,
                            week_start)
     query = parse_query(text, context.limits)
