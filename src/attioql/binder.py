@@ -13,10 +13,21 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 from typing import Any, Union
 
 from . import ast
-from .dates import UNITS, Clock, Instant, Period, TimeProblem
+from .dates import (
+    DAY_WORDS,
+    PERIOD_UNITS,
+    UNITS,
+    Clock,
+    Instant,
+    Period,
+    ResolvedDate,
+    TimeProblem,
+)
 from .errors import MAX_REPORTED_ERRORS, Diagnostic, ErrorCode
 from .rules import (
     INTERACTION_TYPES,
@@ -33,6 +44,8 @@ _NUMBER = re.compile(r"[+-]?\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()\[\]]")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME_START = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]")
 
 
 # Bound nodes -------------------------------------------------------------------------
@@ -131,6 +144,7 @@ class Binder:
     options: Options
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    resolved_dates: list[ResolvedDate] = field(default_factory=list)
 
     # Entry points ----------------------------------------------------------------------
 
@@ -257,7 +271,7 @@ class Binder:
         rule = self.options.rules.get(attribute.type)
         if rule is None:
             raise BindProblem("operator.not_allowed",
-                              f"`{attribute.slug}` is a {attribute.type} attribute, which "
+                              f"`{attribute.slug}` is {article(attribute.type)} attribute, which "
                               "Attio does not document as filterable.",
                               span, "extend the rules table if your workspace accepts it")
         return rule
@@ -283,7 +297,7 @@ class Binder:
         valid = type_rule.named_properties + sorted(type_rule.aliases)
         if not valid:
             return BindProblem("unknown.property",
-                               f"`{attribute.slug}` is a {attribute.type} attribute, which has "
+                               f"`{attribute.slug}` is {article(attribute.type)} attribute, which has "
                                f"no properties, so `.{segment.name}` cannot follow it.",
                                segment.span, f"compare `{attribute.slug}` itself")
         close = _close_names(segment.name, valid)
@@ -338,7 +352,7 @@ class Binder:
         if default is None:
             properties = _and_list([f"`{attribute.slug}.{p}`" for p in type_rule.named_properties])
             raise BindProblem("operator.property_required",
-                              f"`{attribute.slug}` is a {attribute.type} attribute, so the "
+                              f"`{attribute.slug}` is {article(attribute.type)} attribute, so the "
                               "condition must name one of its properties.",
                               span, f"write one of {properties}")
         return default
@@ -365,9 +379,7 @@ class Binder:
             return (Clause("$in", [self._value(resolved, kind, value, "$in")
                                    for value in predicate.values]),)
         if kind in ("date", "timestamp"):
-            clauses = self._time_clauses(kind, predicate)
-            check([clause.operator for clause in clauses])
-            return tuple(clauses)
+            return self._time_clauses(resolved, property_name, rule, kind, predicate)
         if operator == "between":
             check(["$gte", "$lte"])
             low, high = predicate.values
@@ -383,11 +395,11 @@ class Binder:
         name = attribute.slug + (f".{property_name}" if property_name else "")
         allowed = dsl_operators(rule.operators)
         written = predicate.spelling or predicate.operator
-        subject = (f"`{name}` is a {attribute.type} attribute" if not property_name
-                   else f"`{name}` is a property of a {attribute.type} attribute")
+        subject = (f"`{name}` is {article(attribute.type)} attribute" if not property_name
+                   else f"`{name}` is a property of {article(attribute.type)} attribute")
         if rule.value_kind in ("date", "timestamp") and predicate.operator == "=" and "$eq" not in rule.operators:
             hint = "a date or period works here, because it becomes `>=` and `<`; " \
-                   f"it supports {', '.join(allowed)}"
+                   f"it supports {', '.join(f'`{op}`' for op in allowed)}"
         elif allowed:
             hint = f"use one of {', '.join(f'`{op}`' for op in allowed)}"
         else:
@@ -477,7 +489,7 @@ class Binder:
             if _NUMBER.fullmatch(text):
                 return _to_number(text)
         raise BindProblem("value.invalid_number",
-                          f"`{resolved.attribute.slug}` is a {resolved.attribute.type} "
+                          f"`{resolved.attribute.slug}` is {article(resolved.attribute.type)} "
                           f"attribute, so `{value.source}` must be a number.",
                           value.span, "write a number such as 1000 or 12.5")
 
@@ -634,13 +646,16 @@ class Binder:
     # Time ------------------------------------------------------------------------------
 
     def _time_value(self, value: ast.Value, kind: str) -> Instant | Period:
+        """Resolve a date, datetime or relative date; relative ones are also recorded in
+        ``resolved_dates`` with their absolute value."""
         clock = self.options.clock
         try:
             if isinstance(value, ast.Relative):
-                return self._relative(value, kind)
-            if value.kind == "date" or (value.kind == "string" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.text)):
+                return self._record_relative(value, self._relative(value, kind), kind)
+            if value.kind == "date" or (value.kind == "string" and _DATE.fullmatch(value.text)):
                 return clock.day(clock.parse_date(value.text))
-            if value.kind == "datetime" or (value.kind == "string" and re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt].*", value.text)):
+            if value.kind == "datetime" or (value.kind == "string"
+                                            and _DATETIME_START.match(value.text)):
                 if kind == "date":
                     raise BindProblem("value.datetime_on_date",
                                       f"`{value.text}` has a time of day, and this attribute is "
@@ -650,87 +665,171 @@ class Binder:
             if value.kind == "word":
                 named = clock.named(value.text)
                 if named is not None:
-                    return named
+                    return self._record_relative(value, named, kind)
             if value.kind == "duration":
-                return self._signed_duration(value, kind)
+                return self._record_relative(value, self._signed_duration(value, kind), kind)
         except TimeProblem as problem:
-            raise BindProblem(problem.code, problem.message, value.span, problem.hint) from None  # type: ignore[arg-type]
+            raise BindProblem(problem.code, problem.message, value.span,  # type: ignore[arg-type]
+                              problem.hint) from None
         noun = "a date" if kind == "date" else "a date or a datetime"
         raise BindProblem("value.invalid_date" if kind == "date" else "value.invalid_timestamp",
                           f"`{value.source}` is not {noun}.", value.span,
                           "write YYYY-MM-DD" + ("" if kind == "date" else ", YYYY-MM-DDTHH:MM")
                           + " or a relative date such as `today` or `-7d`")
 
+    def _record_relative(self, value: ast.Value, resolved: Instant | Period,
+                         kind: str) -> Instant | Period:
+        clock = self.options.clock
+        on_dates = kind == "date"
+        shown = clock.as_days(resolved) if on_dates else resolved
+        self.resolved_dates.append(ResolvedDate(value.source, value.span, shown, on_dates,
+                                                clock.describe(shown, on_dates)))
+        return resolved
+
+    def _suggest(self, text: str, resolve: Callable[[], Instant | Period], kind: str) -> str:
+        """A suggested relative date in backticks, followed by what it resolves to."""
+        try:
+            described = self.options.clock.describe(resolve(), kind == "date")
+        except TimeProblem:
+            return f"`{text}`"
+        return f"`{text}` ({described})"
+
     def _signed_duration(self, value: ast.Literal, kind: str) -> Instant | Period:
+        """`-7d` means `now - 7d` on a timestamp and `today - 7d` on a date."""
         amount, unit = _duration(value.text, value.span)
         clock = self.options.clock
+        base = "today" if kind == "date" and unit not in ("minute", "hour") else "now"
         if value.text[0] not in "+-":
+            past = self._suggest(f"-{value.text}", lambda: clock.offset(base, -amount, unit), kind)
+            future = self._suggest(f"+{value.text}", lambda: clock.offset(base, amount, unit), kind)
             raise BindProblem("value.unsigned_duration",
                               f"`{value.text}` is a length of time, not a point in time.",
                               value.span,
-                              f"write `-{value.text}` for {value.text} ago or `+{value.text}` for "
-                              f"{value.text} from now")
-        if kind == "date":
-            return clock.offset("today", amount, unit)
-        return clock.offset("now", amount, unit)
+                              f"write {past} for {value.text} ago or {future} for {value.text} "
+                              "from now")
+        return clock.offset(base, amount, unit)
 
     def _relative(self, value: ast.Relative, kind: str) -> Instant | Period:
-        clock = self.options.clock
         if value.form == "offset":
-            if not value.unit:
-                raise BindProblem("value.invalid_relative_date",
-                                  f"`{value.amount}` in `{value.text}` has no unit.",
-                                  value.amount_span,
-                                  f"write a unit, such as `{value.base} {value.sign or '-'} "
-                                  f"{value.amount.lstrip('+-')}d`")
-            amount, unit = _duration(value.amount + value.unit, value.amount_span)
-            if value.sign == "-":
-                amount = -amount
-            if not value.sign and value.amount[:1] not in "+-":
-                raise BindProblem("value.invalid_relative_date",
-                                  f"`{value.text}` needs a + or - between `{value.base}` and the "
-                                  "duration.", value.span,
-                                  f"write `{value.base} - {value.amount}{value.unit}` or "
-                                  f"`{value.base} + {value.amount}{value.unit}`")
-            return clock.offset(value.base, amount, unit)
+            return self._relative_offset(value, kind)
         if value.form == "ago":
-            amount, unit = _duration(value.amount + value.unit, value.amount_span)
-            if value.amount[:1] in "+-":
-                raise BindProblem("value.invalid_relative_date",
-                                  f"`{value.text}` has a signed amount before `ago`.",
-                                  value.amount_span, f"write `{value.amount.lstrip('+-')}"
-                                  f"{value.unit} ago`")
-            return Instant(clock.shift(clock.now, -amount, unit))
+            return self._relative_ago(value)
         if value.form == "period":
-            unit = UNITS.get(value.unit.lower())
-            if unit in ("week", "month", "quarter", "year") and value.unit.lower() == unit:
-                return clock.calendar_period(value.base, unit)
-            suggestions = {"day": {"this": "today", "last": "yesterday", "next": "tomorrow"}}
-            if unit == "day":
-                hint = f"write `{suggestions['day'][value.base.lower()]}`"
-            elif unit is not None:
-                hint = (f"write `{value.base} {unit}`" if unit in ("week", "month", "quarter", "year")
-                        else f"write `{value.base} 1{'h' if unit == 'hour' else 'min'}` for a rolling range")
-            else:
-                hint = "the calendar periods are week, month, quarter and year"
-            raise BindProblem("value.invalid_relative_date",
-                              f"`{value.text}` is not a calendar period.", value.span, hint)
+            return self._relative_period(value, kind)
         amount, unit = _duration(value.amount + value.unit, value.amount_span)
-        return clock.rolling(value.base, amount, unit)
+        return self.options.clock.rolling(value.base, amount, unit)
 
-    def _time_clauses(self, kind: str, predicate: ast.Predicate) -> list[Clause]:
-        operator = predicate.operator
+    def _relative_offset(self, value: ast.Relative, kind: str) -> Instant | Period:
+        """`now ± duration` and `today|yesterday|tomorrow ± duration`."""
+        clock = self.options.clock
+        base = value.base.lower()
+        digits = value.amount.lstrip("+-")
+        sign = value.sign or value.amount[:1] if value.amount[:1] in "+-" else value.sign or "-"
+        if not value.unit:
+            whole = digits.split(".")[0].replace("_", "") or "1"
+            suggestion = self._suggest(
+                f"{base} {sign} {whole}d",
+                lambda: clock.offset(base, int(whole) * (-1 if sign == "-" else 1), "day"), kind)
+            problem = ("has no unit, and durations are whole numbers" if "." in digits
+                       else "has no unit")
+            raise BindProblem("value.invalid_relative_date",
+                              f"`{value.amount}` in `{value.text}` {problem}.",
+                              value.amount_span, f"write a unit, such as {suggestion}")
+        amount, unit = _duration(value.amount + value.unit, value.amount_span)
+        if value.sign and value.amount[:1] in "+-":
+            total = -amount if value.sign == "-" else amount
+            plain = "+" if total >= 0 else "-"
+            suggestion = self._suggest(f"{base} {plain} {digits}{value.unit}",
+                                       lambda: clock.offset(base, total, unit), kind)
+            raise BindProblem("value.invalid_relative_date",
+                              f"`{value.text}` has two signs before the duration.", value.span,
+                              f"write {suggestion}")
+        if not value.sign and value.amount[:1] not in "+-":
+            before = self._suggest(f"{base} - {value.amount}{value.unit}",
+                                   lambda: clock.offset(base, -amount, unit), kind)
+            after = self._suggest(f"{base} + {value.amount}{value.unit}",
+                                  lambda: clock.offset(base, amount, unit), kind)
+            raise BindProblem("value.invalid_relative_date",
+                              f"`{value.text}` needs a + or - between `{value.base}` and the "
+                              "duration.", value.span, f"write {before} or {after}")
+        if value.sign == "-":
+            amount = -amount
+        if base != "now" and unit in ("minute", "hour"):
+            moment = self._suggest(f"now {sign} {digits}{value.unit}",
+                                   lambda: clock.offset("now", amount, unit), kind)
+            raise BindProblem("value.invalid_relative_date",
+                              f"`{value.base}` is a whole day, so it moves by days, weeks, "
+                              f"months or years, not by {unit}s.", value.span,
+                              f"write {moment} for a moment")
+        return clock.offset(base, amount, unit)
+
+    def _relative_ago(self, value: ast.Relative) -> Instant:
+        """`3 days ago` is the instant `now - 3d`."""
+        clock = self.options.clock
+        amount, unit = _duration(value.amount + value.unit, value.amount_span)
+        if value.amount[:1] in "+-":
+            raise BindProblem("value.invalid_relative_date",
+                              f"`{value.text}` has a signed amount before `ago`.",
+                              value.amount_span, f"write `{value.amount.lstrip('+-')}"
+                              f"{value.unit} ago`")
+        return Instant(clock.shift(clock.now, -amount, unit))
+
+    def _relative_period(self, value: ast.Relative, kind: str) -> Period:
+        """`this|last|next week|month|quarter|year`; other units get a hint."""
+        clock = self.options.clock
+        base = value.base.lower()
+        unit = UNITS.get(value.unit.lower())
+        if unit in PERIOD_UNITS and value.unit.lower() == unit:
+            return clock.calendar_period(base, unit)
+        if unit == "day":
+            word = {"this": "today", "last": "yesterday", "next": "tomorrow"}[base]
+            day = clock.day(clock.today + timedelta(days=DAY_WORDS[word]))
+            hint = f"write {self._suggest(word, lambda: day, kind)}"
+        elif unit in PERIOD_UNITS:
+            calendar_unit = unit
+            suggestion = self._suggest(f"{base} {unit}",
+                                       lambda: clock.calendar_period(base, calendar_unit), kind)
+            hint = f"write {suggestion}"
+        elif unit is not None:
+            short = "1h" if unit == "hour" else "1min"
+            time_unit = unit
+            offers = [
+                self._suggest(f"{which} {short}",
+                              partial(clock.rolling, which, 1, time_unit), kind)
+                for which in ("last", "next") if base in (which, "this")
+            ]
+            hint = (f"the calendar periods are week, month, quarter and year; for a rolling "
+                    f"range write {' or '.join(offers)}")
+        else:
+            hint = "the calendar periods are week, month, quarter and year"
+        raise BindProblem("value.invalid_relative_date",
+                          f"`{value.text}` is not a calendar period.", value.span, hint)
+
+    def _time_clauses(self, resolved: _Resolved, property_name: str, rule: PropertyRule,
+                      kind: str, predicate: ast.Predicate) -> tuple[Clause, ...]:
+        """Apply the operator rules for dates and timestamps, then check the Attio operators
+        they produce; an operator error's hint shows what each value resolved to."""
         values = [self._time_value(value, kind) for value in predicate.values]
         if kind == "date":
-            return _date_clauses(operator, [self._as_days(value) for value in values])
-        return _timestamp_clauses(operator, values)
+            clauses = _date_clauses(predicate.operator, [self._as_days(v) for v in values])
+        else:
+            clauses = _timestamp_clauses(predicate.operator, values)
+        if all(clause.operator in rule.operators for clause in clauses):
+            return tuple(clauses)
+        problem = self._operator_problem(resolved, property_name, rule, predicate)
+        clock = self.options.clock
+        described = [f"`{value.source}` is {clock.describe(resolved_value, kind == 'date')}"
+                     for value, resolved_value in zip(predicate.values, values, strict=True)
+                     if _is_relative(value)]
+        if described:
+            diagnostic = problem.diagnostic
+            hint = "; ".join(([diagnostic.hint] if diagnostic.hint else []) + described)
+            problem = BindProblem(diagnostic.code, diagnostic.message, diagnostic.span, hint)
+        raise problem
 
     def _as_days(self, value: Instant | Period) -> Period:
         """A relative instant on a date attribute means its local date."""
-        if isinstance(value, Period):
-            return value
-        clock = self.options.clock
-        return clock.day(value.utc.astimezone(clock.zone).date())
+        return self.options.clock.as_days(value)
 
     def _date_scalar(self, resolved: _Resolved, value: ast.Value, operator: AttioOperator) -> Any:
         return self._time_scalar(value, operator, "date")
@@ -749,8 +848,10 @@ class Binder:
                 return day.first.isoformat()
         elif isinstance(resolved_value, Instant):
             return resolved_value.iso()
+        described = self.options.clock.describe(resolved_value, kind == "date")
         raise BindProblem("operator.not_allowed",
-                          f"`{value.source}` is a range of time, which `{operator}` cannot take.",
+                          f"`{value.source}` is a range of time ({described}), which "
+                          f"`{operator}` cannot take.",
                           value.span, "write a single date or datetime")
 
 
@@ -831,6 +932,14 @@ def _duration(text: str, span: ast.Span) -> tuple[int, str]:
     return (-amount if match.group(1) == "-" else amount), unit
 
 
+def _is_relative(value: ast.Value) -> bool:
+    """Whether a time value depends on `now` (a relative date, not a date or datetime)."""
+    if isinstance(value, ast.Relative):
+        return True
+    return value.kind == "duration" or (
+        value.kind == "word" and value.text.lower() in ("now", "today", "yesterday", "tomorrow"))
+
+
 def _looks_like_time(value: ast.Value) -> bool:
     if isinstance(value, ast.Relative):
         return True
@@ -844,6 +953,11 @@ def _to_number(text: str) -> int | float:
     if "." in cleaned:
         return float(cleaned)
     return int(cleaned)
+
+
+def article(noun: str) -> str:
+    """Prefix ``noun`` with "a" or "an" by its first letter."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def dsl_operators(operators: frozenset[AttioOperator] | set[AttioOperator]) -> list[str]:

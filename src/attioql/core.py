@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from . import ast
-from .binder import Binder, BindProblem, Options
+from .binder import Binder, BindProblem, Options, article
 from .compiler import compile_bound
-from .dates import Clock, TimeProblem, get_zone
+from .dates import Clock, ResolvedDate, TimeProblem, get_zone
 from .errors import AttioQLError, BindError, Diagnostic, ParseError
 from .parser import DEFAULT_LIMITS, Limits, parse_filter, parse_query
 from .rules import DEFAULT_RULES, VALUE, Rules
@@ -191,14 +191,30 @@ def _resolve_limits(
     limits: Limits | None, max_length: int | None, max_depth: int | None,
     max_list_size: int | None, max_conditions: int | None,
 ) -> Limits:
+    """Apply the keyword limits over ``limits``; raise ``ValueError`` for a negative limit
+    or a depth above :data:`MAX_SUPPORTED_DEPTH`."""
     base = limits or DEFAULT_LIMITS
     overrides = {name: value for name, value in (
         ("max_length", max_length), ("max_depth", max_depth),
         ("max_list_size", max_list_size), ("max_conditions", max_conditions),
     ) if value is not None}
-    if not overrides:
-        return base
-    return dataclasses.replace(base, **overrides)
+    resolved = dataclasses.replace(base, **overrides) if overrides else base
+    if resolved is DEFAULT_LIMITS:
+        return resolved
+    for field in dataclasses.fields(resolved):
+        value = getattr(resolved, field.name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{field.name} must be a whole number of 0 or more, not {value!r}")
+    if resolved.max_depth > MAX_SUPPORTED_DEPTH:
+        raise ValueError(f"max_depth must be at most {MAX_SUPPORTED_DEPTH}, not "
+                         f"{resolved.max_depth}")
+    return resolved
+
+
+MAX_SUPPORTED_DEPTH = 200
+"""The highest ``max_depth`` a caller may set. Binding and compiling recurse about three
+Python frames per level, so this keeps a compile well inside CPython's default recursion
+limit of 1,000 frames."""
 
 
 class _Identity:
@@ -321,6 +337,36 @@ def check(
     return sorted(found, key=lambda d: (d.span, d.severity))
 
 
+
+def resolve_dates(
+    text: str,
+    *,
+    target: str,
+    schema: SchemaSource = None,
+    now: datetime | None = None,
+    timezone: str = "UTC",
+    current_member: str | None = None,
+    rules: Rules | None = None,
+    limits: Limits | None = None,
+    week_start: int = 0,
+) -> list[ResolvedDate]:
+    """Return each relative date in ``text`` (`today`, `-7d`, `this week`, ...) with the
+    absolute value it resolves to for these options, in source order.
+
+    Problems in the text raise nothing: a text that does not parse gives an empty list, and
+    a value that cannot be resolved is left out (:func:`check` reports both).
+    """
+    context = make_context(target, schema, now, timezone, current_member, rules, limits,
+                           week_start)
+    try:
+        node = parse_filter(text, context.limits)
+    except ParseError:
+        return []
+    binder = context.binder()
+    binder.bind(node)
+    return sorted(binder.resolved_dates, key=lambda resolved: resolved.span)
+
+
 def compile_with_warnings(
     text: str, context: Context
 ) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -394,7 +440,7 @@ def _sort(binder: Binder, sort: ast.Sort) -> dict[str, Any]:
     if property_name is None and resolved.type_rule.default_property is None:
         properties = ", ".join(f"`{attribute.slug}.{p}`" for p in resolved.type_rule.named_properties)
         raise BindProblem("operator.not_sortable",
-                          f"`{attribute.slug}` is a {attribute.type} attribute, so a sort must "
+                          f"`{attribute.slug}` is {article(attribute.type)} attribute, so a sort must "
                           "name one of its properties.", sort.path.span,
                           f"sort by one of {properties}")
     entry: dict[str, Any] = {"direction": sort.direction}

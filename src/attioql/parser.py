@@ -190,11 +190,13 @@ class _ParseState(threading.local):
 
     def __init__(self) -> None:
         self.limits = DEFAULT_LIMITS
+        self.text = ""
         self.depths: dict[int, int] = {}
         self.conditions = 0
 
-    def reset(self, limits: Limits) -> None:
+    def reset(self, limits: Limits, text: str) -> None:
         self.limits = limits
+        self.text = text
         self.depths = {}
         self.conditions = 0
 
@@ -219,6 +221,13 @@ def _nest(node: Any, inner: int, span: ast.Span | None = None) -> Any:
         )
     _state.depths[id(node)] = depth
     return node
+
+
+def _outside_group_hint(path: ast.Path, member: ast.Member) -> str:
+    start, end = member.span
+    condition = _state.text[start:end]
+    written = f"{path.text}.{condition}" if member.path else f"{path.text} {condition}"
+    return f"move it outside the group: `{path.text}(...) and {written}`"
 
 
 def _count_condition(span: ast.Span) -> None:
@@ -258,7 +267,7 @@ class _Builder:
     def not_expr(self, children: list[Any]) -> ast.Not:
         keyword, operand = children
         node = ast.Not(operand, (_span(keyword)[0], operand.span[1]))
-        return _nest(node, _depth(operand))  # type: ignore[no-any-return]
+        return _nest(node, _depth(operand), _span(keyword))  # type: ignore[no-any-return]
 
     def paren(self, children: list[Any]) -> Any:
         left, inner, _right = children
@@ -293,8 +302,7 @@ class _Builder:
                     f"`{predicate.spelling}` cannot be used inside a group, because every "
                     "condition in a group must hold for the same value.",
                     predicate.operator_span,
-                    f"move the negated condition outside the group: "
-                    f"`{path.text}(...) and not {path.text}...`",
+                    _outside_group_hint(path, member),
                 )
         node = ast.Group(path, tuple(members), (path.span[0], _span(right)[1]))
         return _nest(node, 0)  # type: ignore[no-any-return]
@@ -593,7 +601,7 @@ def _run(text: str, start: str, limits: Limits) -> Any:
         )], text)
     _check_characters(text)
     parser = get_parser()
-    _state.reset(limits)
+    _state.reset(limits, text)
     try:
         return parser.parse(text, start=start)
     except SyntaxProblem as problem:
