@@ -54,16 +54,25 @@ class TimeProblem(ValueError):
 
 @dataclass(frozen=True)
 class Instant:
-    """A moment in UTC, with the fractional digits as written (3, 6 or 9 of them)."""
+    """A moment in UTC.
+
+    ``fraction`` holds the fractional digits of a datetime literal as written (3, 6 or 9
+    of them, never rounded); a computed instant leaves it ``None`` and prints the
+    milliseconds of ``utc``.
+    """
 
     utc: datetime
-    fraction: str = "000"
+    fraction: str | None = None
 
     def iso(self) -> str:
-        return self.utc.strftime("%Y-%m-%dT%H:%M:%S") + "." + self.fraction + "Z"
+        fraction = self.fraction
+        if fraction is None:
+            fraction = f"{self.utc.microsecond // 1000:03d}"
+        return self.utc.strftime("%Y-%m-%dT%H:%M:%S") + "." + fraction + "Z"
 
     def describe(self, zone: tzinfo) -> str:
-        return self.utc.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        """The local date and time, to the minute unless seconds are set."""
+        return _local_text(self.utc.astimezone(zone))
 
 
 @dataclass(frozen=True)
@@ -82,10 +91,20 @@ class Period:
     def end_iso(self) -> str:
         return Instant(self.end).iso()
 
-    def describe(self) -> str:
+    def describe_days(self) -> str:
+        """The whole local days, such as ``2024-01-15 .. 2024-01-21``."""
         if self.first == self.last:
             return self.first.isoformat()
         return f"{self.first.isoformat()} .. {self.last.isoformat()}"
+
+    def describe(self, zone: tzinfo) -> str:
+        """The whole days when the period starts and ends at local midnight, else the local
+        start and end times (the end itself is excluded)."""
+        local_start = self.start.astimezone(zone)
+        local_end = self.end.astimezone(zone)
+        if _is_day_start(local_start, self.first) and _is_day_start(local_end, local_end.date()):
+            return self.describe_days()
+        return f"{_local_text(local_start)} .. {_local_text(local_end)}"
 
 
 TimeValue = Instant | Period
@@ -103,36 +122,62 @@ def get_zone(name: str) -> tzinfo:
 
 
 class Clock:
-    """The `now`, time zone and first weekday that one compile resolves dates against."""
+    """The `now`, time zone and first weekday that one compile resolves dates against.
+
+    ``now`` is cut to whole milliseconds, the precision attioql prints, so that every
+    bound computed from it is exact in the output.
+    """
 
     def __init__(self, now: datetime | None, zone: tzinfo, week_start: int = 0) -> None:
         if now is None:
             now = datetime.now(UTC)
-        elif now.tzinfo is None or now.utcoffset() is None:
+        elif not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
             raise TimeProblem("value.invalid_timestamp",
                               "The `now` option must be an aware datetime.",
                               "pass a datetime with a time zone, such as "
                               "datetime(2024, 1, 17, tzinfo=timezone.utc)")
-        self.now = now.astimezone(UTC)
+        if type(week_start) is not int or not 0 <= week_start <= 6:
+            raise TimeProblem("value.invalid_option",
+                              f"`week_start` must be a weekday number from 0 to 6, not "
+                              f"{week_start!r}.", "pass 0 for Monday up to 6 for Sunday")
+        try:
+            self.now = now.astimezone(UTC).replace(microsecond=now.microsecond // 1000 * 1000)
+            self.local_now = self.now.astimezone(zone)
+        except (OverflowError, ValueError):
+            raise TimeProblem("value.invalid_timestamp",
+                              f"The `now` option {now.isoformat()} is too close to the limits "
+                              "of the calendar (years 1 to 9999).",
+                              "pass a later or earlier time") from None
         self.zone = zone
+        self.zone_name = zone_name(zone)
         self.week_start = week_start
-        self.local_now = self.now.astimezone(zone)
         self.today = self.local_now.date()
 
     # Building blocks -----------------------------------------------------------------
 
     def midnight(self, day: date) -> datetime:
-        """The first instant whose local date is ``day``, in UTC."""
-        local = datetime.combine(day, time(0, 0), tzinfo=self.zone)
-        start = local.astimezone(UTC)
-        # A gap at midnight: fold=0 already lands on the end of the gap, unless the zone
-        # rules say otherwise; step forward to the first instant of the day if needed.
-        if start.astimezone(self.zone).date() < day:
-            start = _first_instant_of(day, self.zone, start)
+        """The first instant whose local date is ``day``, in UTC.
+
+        A wall-clock time in a gap is read with the offset from before the gap (``fold=0``),
+        which lands on the end of the gap, so a day whose midnight does not exist starts
+        when its clocks resume. Where midnight occurs twice, the day starts at the first.
+        """
+        try:
+            local = datetime.combine(day, time(0, 0), tzinfo=self.zone)
+            start = local.astimezone(UTC)
+            if start.astimezone(self.zone).date() < day:
+                start = _first_instant_of(day, self.zone, start)
+        except (OverflowError, ValueError):
+            raise _out_of_range() from None
         return start
 
     def days(self, first: date, last: date) -> Period:
-        return Period(self.midnight(first), self.midnight(last + timedelta(days=1)), first, last)
+        """The whole local days ``first`` to ``last``."""
+        try:
+            after = last + timedelta(days=1)
+        except OverflowError:
+            raise _out_of_range() from None
+        return Period(self.midnight(first), self.midnight(after), first, last)
 
     def day(self, day: date) -> Period:
         return self.days(day, day)
@@ -144,7 +189,13 @@ class Clock:
         return Period(start, end, first, max(first, last))
 
     def shift(self, moment: datetime, amount: int, unit: str) -> datetime:
-        """Move an instant by a duration (calendar units in local time)."""
+        """Move an instant by a duration.
+
+        Minutes and hours are exact. Calendar units move the local date and keep the local
+        wall-clock time; a wall-clock time that falls in a gap moves forward by the gap's
+        length, and one that occurs twice keeps the fold of ``moment`` (the first unless
+        ``moment`` was in the repeated hour).
+        """
         try:
             if unit == "minute":
                 return moment + timedelta(minutes=amount)
@@ -167,28 +218,32 @@ class Clock:
                               "check the month and the day: dates are written YYYY-MM-DD") from None
 
     def parse_datetime(self, text: str) -> Instant:
+        """Parse a datetime literal; one without an offset is local time in the clock's zone."""
         match = _DATETIME.fullmatch(text)
         if match is None:
             raise TimeProblem("value.invalid_timestamp", f"`{text}` is not a valid datetime.",
                               "write YYYY-MM-DDTHH:MM, with optional :SS, fraction and offset")
         (year, month, day, hour, minute, second, fraction, zulu, sign, off_hour,
          off_minute) = match.groups()
-        if fraction and len(fraction) > 9:
+        digits = fraction or ""
+        if len(digits) > 9:
             raise TimeProblem("value.invalid_timestamp",
                               f"`{text}` has more than nine fractional digits.",
                               "Attio stores at most nanoseconds; drop the extra digits")
         try:
             local = datetime(int(year), int(month), int(day), int(hour), int(minute),
-                             int(second or 0))
+                             int(second or 0), int(digits[:6].ljust(6, "0")))
         except ValueError:
             raise TimeProblem("value.invalid_timestamp", f"`{text}` is not a valid datetime.",
-                              "check the date, and that hours are 00-23 and minutes 00-59") from None
+                              "check the date, and that hours are 00-23 and minutes 00-59",
+                              ) from None
         if zulu:
             zone: tzinfo = UTC
         elif sign:
             if int(off_hour) > 23 or int(off_minute) > 59:
                 raise TimeProblem("value.invalid_timestamp",
-                                  f"`{text}` has an invalid UTC offset.", "write an offset such as +02:00")
+                                  f"`{text}` has an invalid UTC offset.",
+                                  "write an offset such as +02:00")
             offset = timedelta(hours=int(off_hour), minutes=int(off_minute))
             zone = timezone(offset if sign == "+" else -offset)
         else:
@@ -197,7 +252,6 @@ class Clock:
             utc = local.replace(tzinfo=zone).astimezone(UTC)
         except (OverflowError, ValueError):
             raise _out_of_range() from None
-        digits = fraction or ""
         width = 3 if len(digits) <= 3 else 6 if len(digits) <= 6 else 9
         return Instant(utc, digits.ljust(width, "0"))
 
@@ -208,9 +262,8 @@ class Clock:
         word = word.lower()
         if word == "now":
             return Instant(self.now)
-        offsets = {"today": 0, "yesterday": -1, "tomorrow": 1}
-        if word in offsets:
-            return self.day(self.today + timedelta(days=offsets[word]))
+        if word in DAY_WORDS:
+            return self.day(self._day_word(word))
         return None
 
     def offset(self, base: str, amount: int, unit: str) -> TimeValue:
@@ -223,12 +276,11 @@ class Clock:
                 "value.invalid_relative_date",
                 f"`{base}` is a whole day, so it moves by days, weeks, months or years, "
                 f"not by {unit}s.",
-                f"write `now {'+' if amount >= 0 else '-'} {abs(amount)}{'h' if unit == 'hour' else 'min'}` "
-                "for a moment",
+                f"write `now {'+' if amount >= 0 else '-'} {abs(amount)}"
+                f"{'h' if unit == 'hour' else 'min'}` for a moment",
             )
-        start = {"today": 0, "yesterday": -1, "tomorrow": 1}[base]
         try:
-            day = shift_date(self.today + timedelta(days=start), amount, unit)
+            day = shift_date(self._day_word(base), amount, unit)
         except (OverflowError, ValueError):
             raise _out_of_range() from None
         return self.day(day)
@@ -246,7 +298,8 @@ class Clock:
                 return self.days(first, _month_end(first))
             if unit == "quarter":
                 quarter_month = (self.today.month - 1) // 3 * 3 + 1
-                first = shift_date(self.today.replace(month=quarter_month, day=1), step * 3, "month")
+                quarter_start = self.today.replace(month=quarter_month, day=1)
+                first = shift_date(quarter_start, step * 3, "month")
                 return self.days(first, _month_end(shift_date(first, 2, "month")))
             first = date(self.today.year + step, 1, 1)
             return self.days(first, date(first.year, 12, 31))
@@ -254,10 +307,85 @@ class Clock:
             raise _out_of_range() from None
 
     def rolling(self, which: str, amount: int, unit: str) -> Period:
-        """`last n unit` is [now - n unit, now); `next n unit` is [now, now + n unit)."""
-        if which.lower() == "last":
+        """`last n unit` is [now - n unit, now); `next n unit` is [now, now + n unit).
+
+        Zero is rejected: `last 0 days` would be an empty range that matches nothing.
+        """
+        which = which.lower()
+        if amount <= 0:
+            raise TimeProblem("value.invalid_relative_date",
+                              f"`{which} {amount} {unit}s` is an empty range of time.",
+                              f"write `{which} 1{UNIT_ABBREVIATIONS[unit]}`, or `today` for the "
+                              "current day")
+        if which == "last":
             return self.period(self.shift(self.now, -amount, unit), self.now)
         return self.period(self.now, self.shift(self.now, amount, unit))
+
+    def _day_word(self, word: str) -> date:
+        try:
+            return self.today + timedelta(days=DAY_WORDS[word])
+        except OverflowError:
+            raise _out_of_range() from None
+
+    # Descriptions --------------------------------------------------------------------
+
+    def describe(self, value: TimeValue, on_dates: bool = False) -> str:
+        """The absolute value in local terms with the zone's name, such as
+        ``2024-01-15 .. 2024-01-21, UTC``; ``on_dates`` shows the whole days a date
+        attribute compares with."""
+        if on_dates:
+            return f"{self.as_days(value).describe_days()}, {self.zone_name}"
+        return f"{value.describe(self.zone)}, {self.zone_name}"
+
+    def as_days(self, value: TimeValue) -> Period:
+        """The whole local days of a value: an instant becomes its local date."""
+        if isinstance(value, Period):
+            return value
+        return self.day(value.utc.astimezone(self.zone).date())
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A relative date in a filter and the absolute value it resolved to.
+
+    ``on_dates`` is true when the attribute is a date, which compares whole days: there an
+    instant such as `-7d` means its local date.
+    """
+
+    text: str
+    span: tuple[int, int]
+    value: TimeValue
+    on_dates: bool
+    description: str
+
+    def __str__(self) -> str:
+        return f"{self.text} = {self.description}"
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form: ``first``/``last`` dates on a date attribute, ``at`` for an
+        instant, else the UTC bounds ``start`` (included) and ``end`` (excluded)."""
+        result: dict[str, object] = {"text": self.text, "span": list(self.span)}
+        value = self.value
+        if self.on_dates:
+            assert isinstance(value, Period)
+            result.update(kind="days", first=value.first.isoformat(), last=value.last.isoformat())
+        elif isinstance(value, Instant):
+            result.update(kind="instant", at=value.iso())
+        else:
+            result.update(kind="period", start=value.start_iso(), end=value.end_iso())
+        result["description"] = self.description
+        return result
+
+
+DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+UNIT_ABBREVIATIONS = {"minute": "min", "hour": "h", "day": "d", "week": "w", "month": "mo",
+                      "quarter": " quarter", "year": "y"}
+
+
+def zone_name(zone: tzinfo) -> str:
+    """The IANA name of a zone, or ``UTC``."""
+    key = getattr(zone, "key", None)
+    return key if isinstance(key, str) else "UTC" if zone is UTC else str(zone)
 
 
 def shift_date(day: date, amount: int, unit: str) -> date:
@@ -289,7 +417,26 @@ def _first_instant_of(day: date, zone: tzinfo, guess: datetime) -> datetime:
     return moment  # pragma: no cover - no zone has a gap longer than a day
 
 
+def _is_day_start(local: datetime, day: date) -> bool:
+    """Whether ``local`` is the first instant of ``day`` in its own zone."""
+    if local.date() != day:
+        return False
+    try:
+        before = (local.astimezone(UTC) - timedelta(microseconds=1)).astimezone(local.tzinfo)
+    except OverflowError:
+        return True
+    return before.date() != day
+
+
+def _local_text(local: datetime) -> str:
+    if local.microsecond:
+        return local.strftime("%Y-%m-%d %H:%M:%S.") + f"{local.microsecond // 1000:03d}"
+    if local.second:
+        return local.strftime("%Y-%m-%d %H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 def _out_of_range() -> TimeProblem:
     return TimeProblem("value.invalid_relative_date",
                        "The date falls outside the years 1 to 9999.",
-                       "use a smaller duration")
+                       "use a smaller duration, or a date between the years 1 and 9999")
