@@ -6,7 +6,9 @@
 """
 
 from .core import check, compile_filter, compile_query
-from .errors import AttioQLError, BindError, Diagnostic, ParseError
+from .decompiler import decompile
+from .errors import AttioQLError, BindError, DecompileError, Diagnostic, ParseError
+from .formatter import format
 from .parser import Limits
 from .rules import DEFAULT_RULES, Rules
 from .schema import Schema, load_schema
@@ -17,6 +19,7 @@ __all__ = [
     "DEFAULT_RULES",
     "AttioQLError",
     "BindError",
+    "DecompileError",
     "Diagnostic",
     "Limits",
     "ParseError",
@@ -25,5 +28,7 @@ __all__ = [
     "check",
     "compile_filter",
     "compile_query",
+    "decompile",
+    "format",
     "load_schema",
 ]

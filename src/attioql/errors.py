@@ -62,6 +62,8 @@ ErrorCode = Literal[
     "value.invalid_timezone",
     "value.invalid_option",
     "value.invalid_filter_json",
+    "value.unknown_filter_operator",
+    "value.unsupported_filter_operator",
     "value.invalid_schema",
     # warnings: compilation goes on, the output is unchanged
     "value.suspended_member",
