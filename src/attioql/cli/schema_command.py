@@ -4,7 +4,6 @@ that call Attio's API."""
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import logging
 import os
@@ -14,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..binder import dsl_operators
+from ..binder import _close_names, _or_list, dsl_operators
 from ..core import resolve_target
 from ..errors import AttioQLError
 from ..rules import DEFAULT_RULES, AttioOperator, TypeRule
@@ -234,10 +233,10 @@ def run_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     attribute = _find_attribute(schema, target, args.attribute)
     if attribute is None:
-        close = difflib.get_close_matches(args.attribute, list(target.attributes), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        close = _close_names(args.attribute, list(target.attributes))
+        hint = f" (did you mean {_or_list(close)}?)" if close else ""
         return usage_failure("attioql schema show", UsageError(
-            f"{target.qualified} has no attribute {args.attribute!r}{hint}"))
+            f"`{target.qualified}` has no attribute `{args.attribute}`{hint}"))
     sys.stdout.write(show_attribute(schema, target, attribute))
     return EXIT_OK
 
