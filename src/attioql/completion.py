@@ -1,0 +1,948 @@
+"""The completion engine behind :func:`attioql.analyze`: a tolerant scan of the text that
+names every token, and the items that can come next at the cursor.
+
+The scan drives a second Lark parser built from the same grammar file as the compiler's,
+through Lark's interactive interface: the contextual lexer reads each token in the state
+the parser is in, so the tokens are exactly the compiler's. This parser has no tree
+callbacks (the compiler's parser builds the syntax tree and checks limits while it reduces),
+so it can be copied and asked which terminals it accepts at any point. When a token does
+not fit, the scan skips it and goes on in the same state (after a stray `and`, `or` or
+`not` it starts a fresh filter), so one typo does not hide the rest of the text.
+
+Completions come from the terminals the parser accepts where the word under the cursor
+starts, narrowed by the schema and the rules table: attribute names where a path starts,
+properties after a dot, the operators :func:`~attioql.binder.dsl_operators` allows for the
+attribute, and the values its type takes.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from lark import Lark
+from lark import Token as LarkToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+from lark.lexer import LexerState, LexerThread, LineCounter
+from lark.parsers.lalr_interactive_parser import InteractiveParser
+from lark.utils import TextSlice
+
+from . import ast
+from .binder import Binder, BindProblem, dsl_operators
+from .dates import Clock, TimeProblem, TimeValue
+from .parser import KEYWORDS, VALUE_TERMINALS, _grammar_text
+from .rules import INTERACTION_TYPES, PropertyRule, TypeRule
+from .schema import Attribute, Target, fold
+
+TokenKind = Literal[
+    "attribute", "property", "operator", "keyword", "string", "number", "date",
+    "relative-date", "member", "option", "punctuation", "unknown",
+]
+CompletionKind = Literal[
+    "attribute", "property", "operator", "keyword", "option", "member", "relative-date",
+    "value", "punctuation",
+]
+
+MAX_SCAN_ERRORS = 50
+"""After this many tokens that do not fit, the rest of the text is only split into words."""
+
+MAX_COMPLETIONS = 100
+
+_PUNCTUATION = frozenset({"LPAR", "RPAR", "LBRACKET", "RBRACKET", "_COMMA", "_DOT", "SLASH"})
+_OPERATOR_WORDS = frozenset({
+    "COMPARATOR", "IS", "IN", "BETWEEN", "CONTAINS", "CONTAIN", "STARTS", "START", "ENDS",
+    "END", "WITH", "DOES", "EMPTY",
+})
+_PATH = frozenset({"NAME", "TITLE"})
+_QUERY_ONLY = frozenset({"WHERE", "ORDER", "_BY", "ASC", "DESC", "LIMIT", "OFFSET", "SLASH"})
+_VALUE_LIKE = VALUE_TERMINALS | {"PLUS", "MINUS"}
+_RESTART_AFTER = frozenset({"AND", "OR", "NOT"})
+
+# The first terminal of each word that can start or continue an operator phrase.
+_WORD_TERMINALS = {
+    "=": "COMPARATOR", "!=": "COMPARATOR", ">": "COMPARATOR", ">=": "COMPARATOR",
+    "<": "COMPARATOR", "<=": "COMPARATOR", "is": "IS", "not": "NOT", "empty": "EMPTY",
+    "in": "IN", "between": "BETWEEN", "contains": "CONTAINS", "starts": "STARTS",
+    "ends": "ENDS", "with": "WITH", "does": "DOES", "start": "START", "end": "END",
+}
+_NEGATED_PHRASES = frozenset({
+    "!=", "not in", "not between", "not contains", "does not start with",
+    "does not end with", "is empty",
+})
+_OPERATOR_DETAILS = {
+    "=": "equals", "!=": "does not equal", "in": "equals one of a list",
+    "not in": "equals none of a list", ">": "greater than", ">=": "greater than or equal",
+    "<": "less than", "<=": "less than or equal", "between": "from one value to another",
+    "not between": "outside a range", "contains": "contains the text",
+    "not contains": "does not contain the text", "starts with": "starts with the text",
+    "does not start with": "does not start with the text", "ends with": "ends with the text",
+    "does not end with": "does not end with the text", "is empty": "has no value",
+    "is not empty": "has a value",
+}
+
+_RELATIVE_WORDS = frozenset({
+    "now", "today", "yesterday", "tomorrow", "this", "last", "next", "ago", "minute",
+    "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "quarter",
+    "quarters", "year", "years",
+})
+_PERIOD_UNITS = ("week", "month", "quarter", "year")
+_BARE_WORD = re.compile(r"[^\W\d_][\w\-.@+']*")
+_UNKNOWN_RUN = re.compile(r"[^\w\s()\[\],.\"'`]+")
+_WORD_RUN = re.compile(r"[^ \t\r\n]+")
+
+
+# Results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of the input: its kind for colouring, its span and its text."""
+
+    kind: TokenKind
+    span: ast.Span
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "span": list(self.span), "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """One item that can be inserted at the cursor.
+
+    Applying it replaces the text in ``replace`` (character offsets) with ``insert_text``.
+    """
+
+    label: str
+    insert_text: str
+    kind: CompletionKind
+    detail: str
+    replace: ast.Span
+
+    def apply(self, text: str) -> str:
+        """Return ``text`` with this completion applied."""
+        start, end = self.replace
+        return text[:start] + self.insert_text + text[end:]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "insert_text": self.insert_text, "kind": self.kind,
+                "detail": self.detail, "replace": list(self.replace)}
+
+
+# The parser without callbacks ----------------------------------------------------------
+
+
+def _discard(children: Any) -> None:
+    return None
+
+
+_scan_parser: Lark | None = None
+_scan_conf: Any = None
+_scan_parser_lock = threading.Lock()
+
+
+def get_scan_parser() -> Lark:
+    """Return the process-wide parser of the scan, building it on first use.
+
+    It is a second Lark instance from the compiler's grammar file, without the compiler's
+    tree callbacks: the scan needs parser states, not trees, and its reductions must run
+    no limit checks. Its reductions build nothing at all (see :func:`_start`), so a
+    5,000-deep input leaves no 5,000-deep tree behind.
+    """
+    global _scan_parser, _scan_conf
+    if _scan_parser is None:
+        with _scan_parser_lock:
+            if _scan_parser is None:
+                parser = Lark(_grammar_text(), parser="lalr", lexer="contextual",
+                              start="filter", maybe_placeholders=False, cache=True)
+                conf = copy.copy(parser.parse_interactive("", start="filter")
+                                 .parser_state.parse_conf)
+                conf.callbacks = {rule: _discard for rule in conf.callbacks}
+                _scan_conf = conf
+                _scan_parser = parser
+    return _scan_parser
+
+
+def _start(text: str) -> InteractiveParser:
+    """An interactive parse of ``text`` whose reductions discard their children."""
+    interactive = get_scan_parser().parse_interactive(text, start="filter")
+    interactive.parser_state.parse_conf = _scan_conf
+    return interactive
+
+
+# The scan --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a predicate compares: the attribute, the property and its rule."""
+
+    attribute: Attribute
+    type_rule: TypeRule
+    property: str | None
+    owner: Target
+
+    def value_rule(self) -> PropertyRule | None:
+        """The rule of the property that a value is compared with, if one applies."""
+        name = self.property if self.property is not None else self.type_rule.default_property
+        if name is None:
+            return None
+        return self.type_rule.properties.get(name)
+
+
+@dataclass
+class _Frame:
+    kind: Literal["paren", "group", "list"]
+    group_path: tuple[ast.Segment, ...] = ()
+
+
+@dataclass
+class _Walk:
+    """What the scan knows about the position: the path being written, the subject of the
+    predicate, the operator words typed since, and the open brackets."""
+
+    path: list[ast.Segment] = field(default_factory=list)
+    path_end: int = 0
+    subject: Subject | None = None
+    op_words: list[str] = field(default_factory=list)
+    frames: list[_Frame] = field(default_factory=list)
+    previous: str | None = None
+    previous_text: str = ""
+    between: bool = False
+
+    def copy(self) -> _Walk:
+        return _Walk(list(self.path), self.path_end, self.subject, list(self.op_words),
+                     list(self.frames), self.previous, self.previous_text, self.between)
+
+    @property
+    def group(self) -> _Frame | None:
+        return self.frames[-1] if self.frames and self.frames[-1].kind == "group" else None
+
+    @property
+    def at_member_start(self) -> bool:
+        """True where a member of a group starts: after its `(` or a joiner."""
+        return self.group is not None and self.previous in ("LPAR", "AND", "OR")
+
+
+@dataclass
+class Anchor:
+    """Where completions apply: the word under the cursor (if any) and the parser state
+    just before it."""
+
+    start: int
+    replace: ast.Span
+    parser: InteractiveParser
+    walk: _Walk
+
+
+@dataclass
+class Scan:
+    tokens: list[Token]
+    anchor: Anchor
+    complete: bool
+    joints: list[ast.Span]
+    blanks: list[ast.Span]
+
+
+class Scanner:
+    """Scan one text against a schema; :meth:`run` returns the tokens and the anchor."""
+
+    def __init__(self, text: str, cursor: int, binder: Binder) -> None:
+        self.text = text
+        self.cursor = cursor
+        self.binder = binder
+        self.walk = _Walk()
+        self.tokens: list[Token] = []
+        self.anchor: Anchor | None = None
+        self.errors = 0
+        self.joints: list[ast.Span] = []
+        """Spans of `and` and `or` that join conditions outside any group."""
+        self.blanks: list[ast.Span] = []
+        """Spans of `not` and of parentheses that only group conditions."""
+
+    # Driving Lark ----------------------------------------------------------------------
+
+    def run(self) -> Scan:
+        interactive = _start(self.text)
+        lexer = interactive.lexer_thread.lexer
+        position = 0
+        complete = False
+        while True:
+            fed: LarkToken | None = None
+            saved = self.walk
+            try:
+                for token in interactive.iter_parse():
+                    fed = token
+                    self._before(token, interactive)
+                    saved = self.walk.copy()
+                    self.walk_token(token)
+                    position = token.end_pos or position
+                complete = self._accepts_end(interactive)
+                break
+            except UnexpectedCharacters as error:
+                position = self._skip_characters(error.pos_in_stream or 0, interactive)
+            except UnexpectedToken as error:
+                token = error.token
+                if token.type == "$END":  # pragma: no cover - iter_parse never feeds $END
+                    break
+                if fed is not token:
+                    self._before(token, interactive)
+                    self._add(token, _plain_kind(token.type))
+                else:
+                    # The walk already took the token in, but the parser rejected it: undo
+                    # that and mark the token by its terminal alone.
+                    self.walk = saved
+                    last = self.tokens[-1]
+                    self.tokens[-1] = Token(_plain_kind(token.type), last.span, last.text)
+                position = token.end_pos or position + 1
+                if token.type in _RESTART_AFTER:
+                    span = (token.start_pos or 0, position)
+                    (self.blanks if token.type == "NOT" else self.joints).append(span)
+                    interactive = _start(self.text)
+                    self.walk = _Walk()
+            self.errors += 1
+            if self.errors > MAX_SCAN_ERRORS:
+                self._split_rest(position, interactive)
+                break
+            interactive.lexer_thread = _lexer_from(lexer, self.text, position)
+        if self.anchor is None:
+            self._set_anchor(self.cursor, (self.cursor, self.cursor), interactive)
+        assert self.anchor is not None
+        return Scan(self.tokens, self.anchor, complete, self.joints, self.blanks)
+
+    def _accepts_end(self, interactive: InteractiveParser) -> bool:
+        trial = interactive.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
+        try:
+            trial.feed_eof()
+        except UnexpectedToken:
+            return False
+        return True
+
+    def _before(self, token: LarkToken, interactive: InteractiveParser) -> None:
+        """Record the anchor when ``token`` is the first one at or past the cursor."""
+        if self.anchor is not None:
+            return
+        start, end = token.start_pos or 0, token.end_pos or 0
+        if start >= self.cursor:
+            self._set_anchor(self.cursor, (self.cursor, self.cursor), interactive)
+        elif end >= self.cursor and (token.type not in _PUNCTUATION or end > self.cursor):
+            self._set_anchor(start, (start, end), interactive)
+
+    def _set_anchor(self, start: int, replace: ast.Span, interactive: InteractiveParser) -> None:
+        snapshot = interactive.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
+        self.anchor = Anchor(start, replace, snapshot,
+                             self.walk.copy())
+
+    def _skip_characters(self, position: int, interactive: InteractiveParser) -> int:
+        """Make a token of text that no terminal matches and return where to go on."""
+        char = self.text[position]
+        if char in "\"'`":
+            end = _quoted_end(self.text, position)
+            kind: TokenKind = "attribute" if char == "`" else "string"
+        else:
+            match = _UNKNOWN_RUN.match(self.text, position)
+            end = match.end() if match else position + 1
+            kind = "unknown"
+        if self.anchor is None and end >= self.cursor:
+            if position >= self.cursor:
+                self._set_anchor(self.cursor, (self.cursor, self.cursor), interactive)
+            else:
+                self._set_anchor(position, (position, end), interactive)
+        self.tokens.append(Token(kind, (position, end), self.text[position:end]))
+        return end
+
+    def _split_rest(self, position: int, interactive: InteractiveParser) -> None:
+        for match in _WORD_RUN.finditer(self.text, position):
+            if self.anchor is None and match.end() >= self.cursor:
+                self._set_anchor(self.cursor, (self.cursor, self.cursor), interactive)
+            self.tokens.append(Token("unknown", match.span(), match.group(0)))
+
+    def _add(self, token: LarkToken, kind: TokenKind) -> None:
+        span = (token.start_pos or 0, token.end_pos or 0)
+        self.tokens.append(Token(kind, span, str(token)))
+
+    # Following the structure -----------------------------------------------------------
+
+    def walk_token(self, token: LarkToken) -> None:
+        """Update the walk for a token the parser is about to shift, and record its kind."""
+        walk = self.walk
+        kind_name = token.type
+        text = str(token)
+        span = (token.start_pos or 0, token.end_pos or 0)
+        kind: TokenKind
+
+        if kind_name in _PATH:
+            segment = ast.Segment(text[1:-1] if kind_name == "TITLE" else text,
+                                  kind_name == "TITLE", span)
+            if walk.previous == "_DOT":
+                kind = self._segment_kind(walk.path, segment)
+                walk.path.append(segment)
+            else:
+                walk.path = [segment]
+                kind = "property" if walk.at_member_start else "attribute"
+            walk.path_end = span[1]
+        elif kind_name == "_DOT" or kind_name in ("RBRACKET", "_COMMA", "SLASH"):
+            kind = "punctuation"
+            if kind_name == "RBRACKET" and walk.frames:
+                walk.frames.pop()
+        elif kind_name in _OPERATOR_WORDS or (kind_name == "NOT" and self._predicate_not()):
+            if walk.previous in _PATH or walk.at_member_start:
+                walk.subject = self._subject()
+                walk.op_words = []
+            walk.op_words.append(text.lower())
+            walk.between = walk.between or kind_name == "BETWEEN"
+            kind = "operator"
+        elif kind_name == "LPAR":
+            if walk.previous in _PATH:
+                walk.frames.append(_Frame("group", self._group_path() + tuple(walk.path)))
+            elif walk.previous == "IN":
+                walk.frames.append(_Frame("list"))
+            else:
+                walk.frames.append(_Frame("paren"))
+                self.blanks.append(span)
+            kind = "punctuation"
+        elif kind_name == "LBRACKET":
+            walk.frames.append(_Frame("list"))
+            kind = "punctuation"
+        elif kind_name == "RPAR":
+            if walk.frames and walk.frames.pop().kind == "paren":
+                self.blanks.append(span)
+            kind = "punctuation"
+        elif kind_name == "AND" and walk.between:
+            walk.between = False
+            kind = "operator"
+        elif kind_name in ("AND", "OR", "NOT"):
+            if not any(frame.kind == "group" for frame in walk.frames):
+                (self.blanks if kind_name == "NOT" else self.joints).append(span)
+            kind = "keyword"
+        elif kind_name in _VALUE_LIKE:
+            kind = self._value_kind(token)
+        else:
+            kind = _plain_kind(kind_name)
+        walk.previous = kind_name
+        walk.previous_text = text
+        self._add(token, kind)
+
+    def _predicate_not(self) -> bool:
+        walk = self.walk
+        return walk.previous in _PATH or walk.previous == "IS" or walk.at_member_start
+
+    def _group_path(self) -> tuple[ast.Segment, ...]:
+        group = self.walk.group
+        return group.group_path if group is not None else ()
+
+    def _subject(self) -> Subject | None:
+        walk = self.walk
+        group = walk.group
+        if group is not None:
+            member = walk.path if walk.previous in _PATH else []
+            return resolve_member_subject(self.binder, group.group_path, member)
+        return resolve_subject(self.binder, walk.path)
+
+    def _segment_kind(self, path: list[ast.Segment], segment: ast.Segment) -> TokenKind:
+        subject = resolve_subject(self.binder, path) if path else None
+        if (subject is not None and subject.property is None and not segment.quoted
+                and subject.type_rule.resolve_property(segment.name) is not None):
+            return "property"
+        return "attribute"
+
+    def _value_kind(self, token: LarkToken) -> TokenKind:
+        subject = self.walk.subject
+        rule = subject.value_rule() if subject is not None else None
+        value_kind = rule.value_kind if rule is not None else None
+        name = token.type
+        if subject is not None and subject.type_rule.default_for_dates_only and subject.property is None:
+            value_kind = "timestamp"
+        if value_kind == "member" and name in ("WORD", "STRING", "UUID"):
+            return "member"
+        if value_kind in ("option", "status") and name in ("WORD", "STRING", "UUID"):
+            return "option"
+        if value_kind in ("date", "timestamp"):
+            if name in ("DATE", "DATETIME"):
+                return "date"
+            if name in ("DURATION", "PLUS", "MINUS") or (
+                    name == "WORD" and str(token).lower() in _RELATIVE_WORDS):
+                return "relative-date"
+        return _plain_kind(name)
+
+
+def _plain_kind(name: str) -> TokenKind:
+    """The kind of a token from its terminal alone, without the structure around it."""
+    if name in _PATH:
+        return "attribute"
+    if name in _PUNCTUATION:
+        return "punctuation"
+    if name in _OPERATOR_WORDS:
+        return "operator"
+    if name in ("STRING", "WORD", "UUID"):
+        return "string"
+    if name == "NUMBER":
+        return "number"
+    if name in ("DATE", "DATETIME"):
+        return "date"
+    if name in ("DURATION", "PLUS", "MINUS"):
+        return "relative-date"
+    if name == "BAD_LITERAL":
+        return "unknown"
+    if name.lower() in KEYWORDS or name.lstrip("_").lower() in KEYWORDS:
+        return "keyword"
+    return "unknown"
+
+
+def _quoted_end(text: str, start: int) -> int:
+    """The end of a quoted text or title that starts at ``start``: after its closing quote,
+    or at the end of the line when it has none."""
+    quote = text[start]
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if char in "\r\n":
+            return index
+        if char == "\\" and quote != "`":
+            index += 2
+            continue
+        if char == quote:
+            return index + 1
+        index += 1
+    return len(text)
+
+
+def _lexer_from(lexer: Any, text: str, position: int) -> LexerThread:
+    """A lexer thread that reads ``text`` from ``position`` on; spans stay absolute."""
+    counter = LineCounter("\n")  # type: ignore[no-untyped-call]
+    counter.char_pos = position
+    return LexerThread(lexer, LexerState(TextSlice(text, position, len(text)), counter))
+
+
+# Resolving paths -------------------------------------------------------------------------
+
+
+def resolve_subject(binder: Binder, segments: Iterable[ast.Segment]) -> Subject | None:
+    """Resolve a path the way the binder does; ``None`` when the binder would reject it."""
+    parts = tuple(segments)
+    if not parts:
+        return None
+    try:
+        resolved = binder.resolve_path(ast.Path(parts, (parts[0].span[0], parts[-1].span[1])))
+    except BindProblem:
+        return None
+    return Subject(resolved.attribute, resolved.type_rule, resolved.property, resolved.owner)
+
+
+def resolve_member_subject(binder: Binder, group_path: tuple[ast.Segment, ...],
+                           member: list[ast.Segment]) -> Subject | None:
+    """Resolve a member of a group: its path (if any) is one property of the group's attribute."""
+    group = resolve_subject(binder, group_path)
+    if group is None or group.property is not None:
+        return None
+    if not member:
+        return group
+    if len(member) > 1 or member[0].quoted:
+        return None
+    name = group.type_rule.resolve_property(member[0].name)
+    if name is None:
+        return None
+    return Subject(group.attribute, group.type_rule, name, group.owner)
+
+
+# Candidates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    label: str
+    insert_text: str
+    kind: CompletionKind
+    detail: str
+    keys: tuple[str, ...] = ()
+    glue: bool = False
+    """Punctuation that attaches to the previous token without a space."""
+
+
+class Completer:
+    """Build the completions for one anchor."""
+
+    def __init__(self, text: str, cursor: int, anchor: Anchor, binder: Binder) -> None:
+        self.text = text
+        self.cursor = cursor
+        self.anchor = anchor
+        self.binder = binder
+        self.walk = anchor.walk
+        self.options = binder.options
+        self.accepted = _accepted(anchor.parser)
+
+    def completions(self) -> list[Completion]:
+        typed = self.text[self.anchor.start:self.cursor]
+        quote = typed[:1] if typed[:1] in ("\"", "'", "`") else ""
+        candidates = list(self._candidates(quote))
+        ranked = rank(candidates, typed[1:] if quote else typed)
+        return [self._completion(candidate) for candidate in ranked[:MAX_COMPLETIONS]]
+
+    def _completion(self, candidate: _Candidate) -> Completion:
+        start, end = self.anchor.replace
+        insert = candidate.insert_text
+        before = self.text[start - 1] if start > 0 else " "
+        if (start == end and not before.isspace() and before not in "([." and not candidate.glue):
+            insert = " " + insert
+        return Completion(candidate.label, insert, candidate.kind, candidate.detail,
+                          self.anchor.replace)
+
+    def _candidates(self, quote: str) -> Iterator[_Candidate]:
+        accepted = self.accepted
+        walk = self.walk
+        previous = walk.previous
+
+        if accepted & _PATH and quote in ("", "`"):
+            yield from self._path_items(quote == "`")
+        if quote == "`":
+            return
+        after_path = previous in _PATH or walk.at_member_start
+        inside_operator = bool(walk.op_words) and previous in _OPERATOR_WORDS | {"NOT"}
+        if (after_path or inside_operator) and not quote:
+            yield from self._operator_items()
+        if accepted & VALUE_TERMINALS and quote in ("", "\"", "'"):
+            if previous not in _VALUE_LIKE:
+                yield from self._value_items(quote)
+            elif previous == "WORD" and walk.previous_text.lower() in ("this", "last", "next"):
+                yield from self._unit_items()
+        if quote:
+            return
+        if accepted & {"LPAR", "LBRACKET"} and walk.op_words[-1:] == ["in"] \
+                and previous == "IN":
+            yield _Candidate("(", "(", "punctuation", "a list of values", glue=False)
+        if previous not in _PATH and not walk.at_member_start and previous not in _OPERATOR_WORDS:
+            yield from self._joiner_items()
+
+    # Paths
+
+    def _path_items(self, titles: bool) -> Iterator[_Candidate]:
+        walk = self.walk
+        if walk.previous == "_DOT":
+            yield from self._continuations(titles)
+            return
+        if walk.at_member_start:
+            group = walk.group
+            subject = resolve_subject(self.binder, group.group_path) if group else None
+            if subject is not None and not titles:
+                yield from _property_items(subject.type_rule)
+            return
+        if walk.previous in _PATH:
+            return
+        yield from self._attribute_items(self.options.target, titles)
+
+    def _attribute_items(self, owner: Target, titles: bool) -> Iterator[_Candidate]:
+        if owner.kind == "lists" and not titles:
+            parents = ", ".join(owner.parent_objects) or "its parent object"
+            yield _Candidate("parent_record", "parent_record", "attribute",
+                             f"record-reference to {parents}", ("parent",))
+        for attribute in owner.attributes.values():
+            if attribute.is_archived or self.options.rules.get(attribute.type) is None:
+                continue
+            if titles:
+                yield _Candidate(attribute.title, f"`{attribute.title}`", "attribute",
+                                 attribute.type, (attribute.slug,))
+            else:
+                yield _Candidate(attribute.slug, attribute.slug, "attribute", attribute.type,
+                                 (attribute.title,))
+
+    def _continuations(self, titles: bool) -> Iterator[_Candidate]:
+        walk = self.walk
+        if walk.group is not None and len(walk.path) and walk.previous == "_DOT":
+            return
+        subject = resolve_subject(self.binder, walk.path)
+        if subject is None or subject.property is not None:
+            return
+        if not titles:
+            yield from _property_items(subject.type_rule)
+        if subject.attribute.type != "record-reference":
+            return
+        allowed = subject.attribute.allowed_objects
+        if allowed is None or len(allowed) != 1 or subject.attribute.unknown_object_ids:
+            return
+        linked = self.options.schema.objects.get(allowed[0])
+        if linked is not None:
+            yield from self._attribute_items(linked, titles)
+
+    # Operators
+
+    def _operator_items(self) -> Iterator[_Candidate]:
+        walk = self.walk
+        continuing = walk.op_words and not (walk.previous in _PATH or walk.at_member_start)
+        subject = walk.subject if continuing else self._pending_subject()
+        if subject is None:
+            return
+        phrases = operator_phrases(subject)
+        if walk.group is not None:
+            phrases = [p for p in phrases if p not in _NEGATED_PHRASES and p != "not in"
+                       and not (p == "in" and not _has_in(subject))]
+        typed = [] if walk.previous in _PATH or walk.at_member_start else walk.op_words
+        seen: set[str] = set()
+        for phrase in phrases:
+            words = phrase.split()
+            if words[:len(typed)] != typed or len(words) <= len(typed):
+                continue
+            rest = words[len(typed):]
+            if _WORD_TERMINALS.get(rest[0]) not in self.accepted:
+                continue
+            label = " ".join(rest)
+            if label in seen:
+                continue
+            seen.add(label)
+            yield _Candidate(label, label, "operator", _OPERATOR_DETAILS.get(phrase, phrase))
+        if not phrases and subject.property is None:
+            # A location names no default property, so only a property can follow.
+            for name in subject.type_rule.named_properties:
+                yield _Candidate(f".{name}", f".{name}", "property",
+                                 f"{subject.attribute.type} property", glue=True)
+
+    def _pending_subject(self) -> Subject | None:
+        walk = self.walk
+        if walk.group is not None:
+            member = walk.path if walk.previous in _PATH else []
+            return resolve_member_subject(self.binder, walk.group.group_path, member)
+        return resolve_subject(self.binder, walk.path)
+
+    # Values
+
+    def _value_items(self, quote: str) -> Iterator[_Candidate]:
+        subject = self.walk.subject
+        if subject is None:
+            return
+        rule = subject.value_rule()
+        kind = rule.value_kind if rule is not None else None
+        if subject.type_rule.default_for_dates_only and subject.property is None:
+            kind = "timestamp"
+        found = False
+        if kind in ("option", "status"):
+            options = self.options.schema.options(subject.owner, subject.attribute)
+            for option in options or ():
+                if not option.is_archived:
+                    found = True
+                    yield _Candidate(option.title, quote_value(option.title), "option",
+                                     f"{kind} of {subject.attribute.slug}")
+            if options is None:
+                found = False
+        elif kind == "member":
+            yield from self._member_items()
+            found = self.options.schema.members is not None
+        elif kind == "boolean":
+            found = True
+            for word in ("true", "false"):
+                yield _Candidate(word, word, "keyword", "checkbox value")
+        elif kind in ("date", "timestamp"):
+            if not quote:
+                yield from self._relative_items(kind)
+        elif kind == "interaction_type":
+            found = True
+            for name in INTERACTION_TYPES:
+                yield _Candidate(name, name, "value", "interaction type")
+        if quote and not found:
+            typed = self.text[self.anchor.start + 1:self.cursor]
+            if "\\" not in typed and quote not in typed:
+                closed = f"{quote}{typed}{quote}"
+                yield _Candidate(closed, closed, "value", "close the quoted text",
+                                 (typed,))
+
+    def _member_items(self) -> Iterator[_Candidate]:
+        schema = self.options.schema
+        members = schema.members or ()
+        if self.options.current_member is not None:
+            yield _Candidate("me", "me", "member", f"the current member: "
+                             f"{self.options.current_member}")
+        full_names: dict[str, int] = {}
+        for member in members:
+            full_names[fold(member.full_name)] = full_names.get(fold(member.full_name), 0) + 1
+        for member in members:
+            if member.is_suspended:
+                continue
+            label = member.full_name or member.email
+            unique = member.full_name and full_names[fold(member.full_name)] == 1
+            insert = quote_value(member.full_name) if unique else quote_value(member.email)
+            yield _Candidate(label, insert, "member", member.email,
+                             (member.email, member.first_name, member.last_name))
+
+    def _relative_items(self, kind: str) -> Iterator[_Candidate]:
+        clock = self.options.clock
+        on_dates = kind == "date"
+        phrases: list[tuple[str, Any]] = []
+        if kind == "timestamp":
+            phrases.append(("now", lambda: clock.named("now")))
+        for word in ("today", "yesterday", "tomorrow"):
+            phrases.append((word, lambda word=word: clock.named(word)))
+        for which, unit in (("this", "week"), ("last", "week"), ("next", "week"),
+                            ("this", "month"), ("last", "month"), ("next", "month"),
+                            ("this", "quarter"), ("last", "quarter"), ("this", "year"),
+                            ("last", "year")):
+            phrases.append((f"{which} {unit}",
+                            lambda which=which, unit=unit: clock.calendar_period(which, unit)))
+        for which, amount in (("last", 7), ("last", 30), ("next", 7), ("next", 30)):
+            phrases.append((f"{which} {amount} days",
+                            lambda which=which, amount=amount: clock.rolling(which, amount, "day")))
+        base = "today" if on_dates else "now"
+        for amount in (7, 30):
+            phrases.append((f"-{amount}d",
+                            lambda amount=amount: clock.offset(base, -amount, "day")))
+        for label, resolve in phrases:
+            yield _Candidate(label, label, "relative-date", _describe(clock, resolve, on_dates))
+
+    def _unit_items(self) -> Iterator[_Candidate]:
+        subject = self.walk.subject
+        rule = subject.value_rule() if subject is not None else None
+        dates = (rule is not None and rule.value_kind in ("date", "timestamp")) or (
+            subject is not None and subject.type_rule.default_for_dates_only)
+        if not dates:
+            return
+        which = self.walk.previous_text.lower()
+        clock = self.options.clock
+        for unit in _PERIOD_UNITS:
+            yield _Candidate(unit, unit, "relative-date",
+                             _describe(clock, lambda unit=unit: clock.calendar_period(which, unit),
+                                       rule is not None and rule.value_kind == "date"))
+
+    # Joiners and brackets
+
+    def _joiner_items(self) -> Iterator[_Candidate]:
+        accepted = self.accepted
+        walk = self.walk
+        in_list = bool(walk.frames) and walk.frames[-1].kind == "list"
+        at_start = walk.previous in (None, "AND", "OR", "NOT", "LPAR") and not in_list \
+            and not walk.between
+        if "AND" in accepted and not at_start:
+            detail = "the second bound of between" if walk.between else "both conditions hold"
+            yield _Candidate("and", "and", "keyword", detail)
+        if "OR" in accepted and not at_start and walk.group is None and not walk.between:
+            yield _Candidate("or", "or", "keyword", "either condition holds")
+        if at_start and "NOT" in accepted:
+            yield _Candidate("not", "not", "keyword", "the next condition does not hold")
+        if at_start and "LPAR" in accepted and walk.group is None:
+            yield _Candidate("(", "(", "punctuation", "start a group of conditions")
+        if "_COMMA" in accepted and in_list:
+            yield _Candidate(",", ",", "punctuation", "another value", glue=True)
+        if "RPAR" in accepted:
+            detail = "end the list" if in_list else "end the group" if walk.group else \
+                "close the parenthesis"
+            yield _Candidate(")", ")", "punctuation", detail, glue=in_list)
+        if "RBRACKET" in accepted:
+            yield _Candidate("]", "]", "punctuation", "end the list", glue=True)
+
+
+def _accepted(parser: InteractiveParser) -> set[str]:
+    try:
+        accepted: set[str] = set(parser.accepts())  # type: ignore[no-untyped-call]
+    except Exception:  # a parser that cannot be asked offers nothing
+        return set()
+    return accepted - _QUERY_ONLY
+
+
+def _has_in(subject: Subject) -> bool:
+    rule = subject.value_rule()
+    return rule is not None and "$in" in rule.operators
+
+
+def _property_items(type_rule: TypeRule) -> Iterator[_Candidate]:
+    for name in type_rule.named_properties:
+        yield _Candidate(name, name, "property", f"{type_rule.type} property")
+    for alias, name in sorted(type_rule.aliases.items()):
+        if alias not in type_rule.properties:
+            yield _Candidate(alias, alias, "property", f"alias of {name}", (name,))
+
+
+def operator_phrases(subject: Subject) -> list[str]:
+    """The operators a condition on ``subject`` may use, from the rules table, in the
+    order :func:`~attioql.binder.dsl_operators` gives them.
+
+    Without a property, the comparisons use the type's default property and `is [not]
+    empty` uses its empty property (or the default one), as the binder chooses them.
+    """
+    type_rule = subject.type_rule
+    if subject.property is not None:
+        rule = type_rule.properties.get(subject.property)
+        return dsl_operators(rule.operators) if rule is not None else []
+    emptiness = ("is empty", "is not empty")
+    phrases: list[str] = []
+    default = (type_rule.properties.get(type_rule.default_property)
+               if type_rule.default_property is not None else None)
+    if default is not None:
+        phrases = [p for p in dsl_operators(default.operators) if p not in emptiness]
+    empty_name = (type_rule.empty_property if type_rule.empty_property is not None
+                  else type_rule.default_property)
+    empty = type_rule.properties.get(empty_name) if empty_name is not None else None
+    if empty is not None and "$not_empty" in empty.operators:
+        phrases += emptiness
+    return phrases
+
+
+def quote_value(text: str) -> str:
+    """Write ``text`` as a value: bare when it is one word, else in double quotes."""
+    if _BARE_WORD.fullmatch(text) and text.lower() not in KEYWORDS:
+        return text
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    escaped = escaped.replace("\r", "\\r").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def _describe(clock: Clock, resolve: Any, on_dates: bool) -> str:
+    try:
+        value: TimeValue | None = resolve()
+    except TimeProblem:
+        return "relative date"
+    if value is None:  # pragma: no cover - every phrase above names a value
+        return "relative date"
+    return clock.describe(value, on_dates)
+
+
+# Ranking ---------------------------------------------------------------------------------
+
+
+def rank(candidates: list[_Candidate], typed: str) -> list[_Candidate]:
+    """Keep the candidates that match ``typed`` and order them: an exact match, a prefix of
+    the label or another key, a prefix of a word inside it, then a fuzzy match (the typed
+    letters in order). Ties keep their order; duplicate labels are dropped."""
+    wanted = fold(typed)
+    tiers: list[tuple[int, int, _Candidate]] = []
+    seen: set[tuple[str, str]] = set()
+    for index, candidate in enumerate(candidates):
+        key = (candidate.label, candidate.kind)
+        if key in seen:
+            continue
+        seen.add(key)
+        tier = _tier(wanted, (candidate.label, *candidate.keys))
+        if tier is not None:
+            tiers.append((tier, index, candidate))
+    tiers.sort(key=lambda item: (item[0], item[1]))
+    return [candidate for _, _, candidate in tiers]
+
+
+def _tier(wanted: str, keys: tuple[str, ...]) -> int | None:
+    if not wanted:
+        return 0
+    best: int | None = None
+    for key in keys:
+        folded = fold(key)
+        if folded == wanted:
+            tier = 0
+        elif folded.startswith(wanted):
+            tier = 1
+        elif any(word.startswith(wanted) for word in re.split(r"[\s_\-.@]+", folded)):
+            tier = 2
+        elif _subsequence(wanted, folded):
+            tier = 3
+        else:
+            continue
+        best = tier if best is None else min(best, tier)
+    return best
+
+
+def _subsequence(wanted: str, text: str) -> bool:
+    position = 0
+    for char in wanted:
+        position = text.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
