@@ -8,6 +8,7 @@
 from .core import check, compile_filter, compile_query
 from .decompiler import decompile
 from .errors import AttioQLError, BindError, DecompileError, Diagnostic, ParseError
+from .explain import explain
 from .formatter import format
 from .parser import Limits
 from .rules import DEFAULT_RULES, Rules
@@ -29,6 +30,7 @@ __all__ = [
     "compile_filter",
     "compile_query",
     "decompile",
+    "explain",
     "format",
     "load_schema",
 ]
