@@ -39,14 +39,17 @@ _TEXT_VERBS = {"contains": ("contains", "does not contain"),
 
 
 def explain(text: str, *, target: str, schema: SchemaSource = None, now: datetime | None = None,
-            timezone: str = "UTC", current_member: str | None = None) -> str:
+            timezone: str = "UTC", current_member: str | None = None,
+            week_start: int = 0) -> str:
     """Return one English sentence that says which records the filter ``text`` selects.
 
     Options are as for :func:`attioql.compile_filter`; dates in the sentence are absolute,
-    computed from ``now`` in ``timezone``. Raises :class:`AttioQLError` for text that does
+    computed from ``now`` in ``timezone``; ``week_start`` is 0 for Monday to 6 for Sunday,
+    as for compiling. Raises :class:`AttioQLError` for text that does
     not compile.
     """
-    context = make_context(target, schema, now, timezone, current_member, None, None)
+    context = make_context(target, schema, now, timezone, current_member, None, None,
+                           week_start)
     compiled, _warnings = compile_with_warnings(text, context)
     node = _Reader(context).filter(compiled, "$", 0)
     subject = _subject(context.target)

@@ -259,5 +259,5 @@ def _value(value: ast.Value, kind: Kind) -> ast.Value:
     if value.kind == "boolean" and kind != "boolean":
         return ast.Literal("string", value.text, True)
     if value.kind == "boolean":
-        return ast.Literal("boolean", value.text.lower())
+        return ast.Literal("boolean", "true" if value.text.lower() in ("true", "yes") else "false")
     return value
