@@ -58,6 +58,9 @@ _OPERATOR_WORDS = frozenset({
     "END", "WITH", "DOES", "EMPTY",
 })
 _PATH = frozenset({"NAME", "TITLE"})
+_SYMBOLS = _PUNCTUATION | {"COMPARATOR", "PLUS", "MINUS"}
+"""Tokens that end where the next one may start: a cursor right after one completes what
+follows it, not the symbol itself."""
 _QUERY_ONLY = frozenset({"WHERE", "ORDER", "_BY", "ASC", "DESC", "LIMIT", "OFFSET", "SLASH"})
 _VALUE_LIKE = VALUE_TERMINALS | {"PLUS", "MINUS"}
 _RESTART_AFTER = frozenset({"AND", "OR", "NOT"})
@@ -329,7 +332,7 @@ class Scanner:
         start, end = token.start_pos or 0, token.end_pos or 0
         if start >= self.cursor:
             self._set_anchor(self.cursor, (self.cursor, self.cursor), interactive)
-        elif end >= self.cursor and (token.type not in _PUNCTUATION or end > self.cursor):
+        elif end >= self.cursor and (token.type not in _SYMBOLS or end > self.cursor):
             self._set_anchor(start, (start, end), interactive)
 
     def _set_anchor(self, start: int, replace: ast.Span, interactive: InteractiveParser) -> None:
@@ -429,7 +432,7 @@ class Scanner:
 
     def _predicate_not(self) -> bool:
         walk = self.walk
-        return walk.previous in _PATH or walk.previous == "IS" or walk.at_member_start
+        return walk.previous in _PATH or walk.previous in ("IS", "DOES") or walk.at_member_start
 
     def _group_path(self) -> tuple[ast.Segment, ...]:
         group = self.walk.group
@@ -710,7 +713,7 @@ class Completer:
 
     def _value_items(self, quote: str) -> Iterator[_Candidate]:
         subject = self.walk.subject
-        if subject is None:
+        if subject is None or not takes_values(subject, self.walk.op_words):
             return
         rule = subject.value_rule()
         kind = rule.value_kind if rule is not None else None
@@ -836,6 +839,39 @@ def _accepted(parser: InteractiveParser) -> set[str]:
     except Exception:  # a parser that cannot be asked offers nothing
         return set()
     return accepted - _QUERY_ONLY
+
+
+_TEXT_OPERATORS = {"contains": "$contains", "contain": "$contains", "starts": "$starts_with",
+                   "start": "$starts_with", "ends": "$ends_with", "end": "$ends_with"}
+_COMPARISONS = {"=": "$eq", "!=": "$eq", "<>": "$eq", "is": "$eq", ">": "$gt", ">=": "$gte",
+                "<": "$lt", "<=": "$lte"}
+
+
+def takes_values(subject: Subject, op_words: list[str]) -> bool:
+    """True when the operator typed so far is one the rules allow for ``subject``, so that
+    a value after it can compile; values offered after a forbidden operator would only
+    lead further into an error."""
+    rule = subject.value_rule()
+    if subject.type_rule.default_for_dates_only and subject.property is None:
+        rule = subject.type_rule.properties.get(subject.type_rule.default_property or "")
+    if rule is None:
+        return False
+    operators = set(rule.operators)
+    for word in op_words:
+        if word in _TEXT_OPERATORS:
+            return _TEXT_OPERATORS[word] in operators
+    if rule.value_kind in ("date", "timestamp"):
+        # A period turns each comparison into `$gte` and `$lt` bounds, so any comparison the
+        # rules allow can take a relative date.
+        return bool(operators & {"$eq", "$gt", "$gte", "$lt", "$lte"})
+    if "between" in op_words:
+        return {"$gte", "$lte"} <= operators
+    if "in" in op_words:
+        return bool(operators & {"$eq", "$in"})
+    for word in op_words:
+        if word in _COMPARISONS:
+            return _COMPARISONS[word] in operators
+    return True
 
 
 def _has_in(subject: Subject) -> bool:
