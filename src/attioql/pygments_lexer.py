@@ -24,7 +24,7 @@ from pygments.token import (  # type: ignore[import-untyped]
     Text,
     Whitespace,
 )
-from pygments.token import _TokenType as TokenType  # type: ignore[import-untyped]
+from pygments.token import _TokenType as TokenType
 
 __all__ = ["TOKEN_TYPES", "AttioQLLexer"]
 

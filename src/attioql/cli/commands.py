@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from . import compile_command, query_command, report_commands, schema_command
+from . import compile_command, query_command, repl_command, report_commands, schema_command
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -15,4 +15,5 @@ REGISTRY: list[Register] = [
     query_command.register,
     schema_command.register,
     report_commands.register,
+    repl_command.register,
 ]
