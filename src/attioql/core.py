@@ -128,9 +128,10 @@ def compile_filter(
     alone for an empty filter, so no text can widen it. ``max_length``, ``max_depth``,
     ``max_list_size`` and ``max_conditions`` override the fields of ``limits``.
 
-    Results are kept in a process-wide LRU cache keyed by every argument that affects
-    them; each call returns a fresh copy. A call with ``now=None``, a snapshot path or a
-    snapshot mapping caches only the parse of the text. ``cache=False`` bypasses the cache.
+    Results and errors are kept in a process-wide LRU cache keyed by every argument that
+    affects them; each call returns a fresh copy or raises a fresh exception. A call with
+    ``now=None``, a snapshot path or a snapshot mapping caches only the parse of the text.
+    ``cache=False`` bypasses the cache.
     """
     checked_scope = _check_scope(scope) if scope is not None else None
     limits = _resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
@@ -138,13 +139,21 @@ def compile_filter(
                        week_start) if cache else None)
     cached = _results.get(key) if key is not None else None
     result: dict[str, Any]
+    if isinstance(cached, _CachedError):
+        raise cached.kind(cached.errors, text)
     if cached is not None:
         result = _copy_json(cached)
     else:
         context = make_context(target, schema, now, timezone, current_member, rules, limits,
                                week_start)
-        node = _parse_cached(text, context.limits) if cache else parse_filter(text, context.limits)
-        result, _warnings = _bind(text, node, context)
+        try:
+            node = (_parse_cached(text, context.limits) if cache
+                    else parse_filter(text, context.limits))
+            result, _warnings = _bind(text, node, context)
+        except AttioQLError as error:
+            if key is not None:
+                _results.put(key, _CachedError(type(error), list(error.errors)))
+            raise
         if key is not None:
             _results.put(key, _copy_json(result))
     if checked_scope is None:
@@ -258,6 +267,14 @@ class _LRU:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+@dataclass(frozen=True)
+class _CachedError:
+    """A rejected text in the result cache: the exception class and its diagnostics."""
+
+    kind: type[AttioQLError]
+    errors: list[Diagnostic]
 
 
 _results = _LRU(1024)

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 BUNDLED_SCHEMAS = ("standard", "demo")
 
@@ -76,6 +76,14 @@ class AttributeModel(_Model):
     is_multiselect: bool = False
     is_archived: bool = False
     config: AttributeConfig = Field(default_factory=AttributeConfig)
+
+    @field_validator("api_slug")
+    @classmethod
+    def _reject_operator_slug(cls, slug: str) -> str:
+        # The slug becomes a key of the filter JSON, where a leading `$` marks an operator.
+        if slug.startswith("$"):
+            raise ValueError("an attribute slug cannot start with `$`")
+        return slug
 
 
 class OptionId(_Model):
