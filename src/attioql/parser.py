@@ -616,16 +616,21 @@ def _run(text: str, start: str, limits: Limits) -> Any:
         _state.depths = {}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_characters(text: str) -> None:
     """Reject lone surrogates up front: they cannot be encoded, so no message could show them."""
-    for index, char in enumerate(text):
-        if "\ud800" <= char <= "\udfff":
-            raise ParseError([Diagnostic(
-                "syntax.unexpected_character",
-                f"Character U+{ord(char):04X} at column {index + 1} is not valid text.",
-                (index, index + 1),
-                "remove the character; it is half of a broken UTF-16 pair",
-            )], text)
+    surrogate = _SURROGATE.search(text)
+    if surrogate is None:
+        return
+    index = surrogate.start()
+    raise ParseError([Diagnostic(
+        "syntax.unexpected_character",
+        f"Character U+{ord(surrogate.group()):04X} at column {index + 1} is not valid text.",
+        (index, index + 1),
+        "remove the character; it is half of a broken UTF-16 pair",
+    )], text)
 
 
 # Translating Lark's errors -------------------------------------------------------------
