@@ -243,3 +243,11 @@ def test_completions_never_add_an_earlier_error(source: tuple[str, str], cut: fl
 def test_table_completions_never_add_an_earlier_error(row: tuple[Any, ...]) -> None:
     target, typed, _, _ = row
     _check_completions(target, typed)
+
+
+def test_active_from_equality_offers_periods_only() -> None:
+    labels = _labels("stage.active_from = ", "deals")
+    assert "this week" in labels
+    assert "now" not in labels
+    assert "-7d" not in labels
+    assert "now" in _labels("stage.active_from > ", "deals")

@@ -737,8 +737,13 @@ class Completer:
             for word in ("true", "false"):
                 yield _Candidate(word, word, "keyword", "checkbox value")
         elif kind in ("date", "timestamp"):
+            # `=` with an instant is `$eq`; where the rules lack it (`active_from`), only a
+            # period works, because it becomes `$gte` and `$lt`.
+            equality = bool({"=", "!=", "<>", "is", "in"} & set(self.walk.op_words))
+            instants = not (kind == "timestamp" and equality and rule is not None
+                            and "$eq" not in rule.operators)
             if not quote:
-                yield from self._relative_items(kind)
+                yield from self._relative_items(kind, instants)
         elif kind == "interaction_type":
             found = True
             for name in INTERACTION_TYPES:
@@ -768,11 +773,11 @@ class Completer:
             yield _Candidate(label, insert, "member", member.email,
                              (member.email, member.first_name, member.last_name))
 
-    def _relative_items(self, kind: str) -> Iterator[_Candidate]:
+    def _relative_items(self, kind: str, instants: bool) -> Iterator[_Candidate]:
         clock = self.options.clock
         on_dates = kind == "date"
         phrases: list[tuple[str, Any]] = []
-        if kind == "timestamp":
+        if kind == "timestamp" and instants:
             phrases.append(("now", lambda: clock.named("now")))
         for word in ("today", "yesterday", "tomorrow"):
             phrases.append((word, lambda word=word: clock.named(word)))
@@ -786,7 +791,7 @@ class Completer:
             phrases.append((f"{which} {amount} days",
                             lambda which=which, amount=amount: clock.rolling(which, amount, "day")))
         base = "today" if on_dates else "now"
-        for amount in (7, 30):
+        for amount in (7, 30) if instants else ():
             phrases.append((f"-{amount}d",
                             lambda amount=amount: clock.offset(base, -amount, "day")))
         for label, resolve in phrases:
@@ -834,11 +839,37 @@ class Completer:
 
 
 def _accepted(parser: InteractiveParser) -> set[str]:
-    try:
-        accepted: set[str] = set(parser.accepts())  # type: ignore[no-untyped-call]
-    except Exception:  # a parser that cannot be asked offers nothing
-        return set()
+    """The terminals the parser can shift next.
+
+    The parse table's row lists LALR lookaheads, some of which only lead to an error after
+    a few reductions; each one is tried on a copy of the state stack alone (Lark's
+    ``accepts()`` does the same on copies of the whole parser, which costs more).
+    """
+    state = parser.parser_state
+    table = state.parse_conf.parse_table
+    accepted: set[str] = set()
+    for terminal in table.states[state.position]:
+        if terminal.isupper() and _shifts(table, state.state_stack, terminal):
+            accepted.add(terminal)
     return accepted - _QUERY_ONLY
+
+
+def _shifts(table: Any, state_stack: list[int], terminal: str) -> bool:
+    stack = list(state_stack)
+    while True:
+        action = table.states[stack[-1]].get(terminal)
+        if action is None:
+            return False
+        kind, argument = action
+        if kind.name == "Shift":
+            return True
+        size = len(argument.expansion)
+        if size:
+            del stack[-size:]
+        goto = table.states[stack[-1]].get(argument.origin.name)
+        if goto is None:  # pragma: no cover - the table always has the goto of a reduction
+            return False
+        stack.append(goto[1])
 
 
 _TEXT_OPERATORS = {"contains": "$contains", "contain": "$contains", "starts": "$starts_with",
