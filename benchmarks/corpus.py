@@ -1,7 +1,7 @@
 """A corpus of realistic filters over the bundled `demo` schema, each with its equivalent in
 djangoql's and Lucene's (luqum's) syntax, for ``bench_compile.py``.
 
-Each template takes a variant number so that the corpus holds distinct texts (no parse
+Each template takes a variant number so that the corpus contains distinct texts (no parse
 cache can help). The djangoql and Lucene forms mean the same as far as those languages
 allow; both lack relative dates, so they carry the literal dates the attioql form resolves
 to, and djangoql has no unary `not`, so it uses `!=` and `not in`.

@@ -129,7 +129,7 @@ def compile_filter(
     ``max_list_size`` and ``max_conditions`` override the fields of ``limits``.
 
     Results and errors are kept in a process-wide LRU cache keyed by every argument that
-    affects them; each call returns a fresh copy or raises a fresh exception. A call with
+    affects them. Each call returns a fresh copy or raises a fresh exception. A call with
     ``now=None``, a snapshot path or a snapshot mapping caches only the parse of the text.
     ``cache=False`` bypasses the cache.
     """
