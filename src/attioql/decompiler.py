@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import ast
-from .binder import BindProblem, _close_names, _or_list
+from .binder import BindProblem, _close_names, _or_list, article
 from .core import Context, SchemaSource, compile_with_warnings, make_context
 from .dates import Clock
 from .errors import AttioQLError, DecompileError, Diagnostic, ErrorCode
@@ -232,7 +232,7 @@ class _Reader:
         rule = self.context.rules.get(attribute.type)
         if rule is None:
             raise _error("value.unsupported_filter_operator", where,
-                         f"`{attribute.slug}` is a {attribute.type} attribute, which attioql "
+                         f"`{attribute.slug}` is {article(attribute.type)} attribute, which attioql "
                          "cannot filter.", "extend the rules table if your workspace accepts it")
         return rule
 
@@ -277,7 +277,7 @@ class _Reader:
 
     def _follow(self, attribute: Attribute, object_slug: str, where: str) -> Target:
         if attribute.type != "record-reference":
-            raise _shape(where, f"`{attribute.slug}` is a {attribute.type} attribute, so a "
+            raise _shape(where, f"`{attribute.slug}` is {article(attribute.type)} attribute, so a "
                          "path cannot go on after it.")
         allowed = attribute.allowed_objects
         if allowed is not None and object_slug not in allowed:
@@ -327,7 +327,7 @@ class _Reader:
                 operator = self._operator(key, inner)
                 if VALUE not in rule.properties:
                     named = ", ".join(f"`{p}`" for p in rule.named_properties)
-                    raise _shape(inner, f"`{attribute.slug}` is a {attribute.type} attribute, "
+                    raise _shape(inner, f"`{attribute.slug}` is {article(attribute.type)} attribute, "
                                  f"so an operator must be put on one of its properties: {named}.")
                 parts.setdefault(VALUE, []).append((operator, value, inner))
                 continue
@@ -355,7 +355,7 @@ class _Reader:
         default = rule.default_property
         if rule.default_for_dates_only or default is None:
             named = ", ".join(f"`{p}`" for p in rule.named_properties)
-            raise _shape(where, f"`{reached.attribute.slug}` is a {rule.type} attribute, so the "
+            raise _shape(where, f"`{reached.attribute.slug}` is {article(rule.type)} attribute, so the "
                          f"condition must name one of its properties: {named}.")
         if isinstance(body, (list, dict)) or body is None:
             hint = ("filter values are single values, not lists; use `$in` or `$or`"
@@ -376,7 +376,7 @@ class _Reader:
         attribute = reached.attribute
         if not valid:
             raise _error("unknown.property", where,
-                         f"`{attribute.slug}` is a {attribute.type} attribute, which has no "
+                         f"`{attribute.slug}` is {article(attribute.type)} attribute, which has no "
                          f"property `{key}`.", "put the operator directly on the attribute")
         close = _close_names(key, valid)
         hint = f"the properties are {', '.join(f'`{p}`' for p in valid)}"
