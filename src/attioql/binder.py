@@ -26,6 +26,7 @@ from .dates import (
     Instant,
     Period,
     ResolvedDate,
+    UNIT_ABBREVIATIONS,
     TimeProblem,
 )
 from .errors import MAX_REPORTED_ERRORS, Diagnostic, ErrorCode
@@ -717,7 +718,16 @@ class Binder:
         if value.form == "period":
             return self._relative_period(value, kind)
         amount, unit = _duration(value.amount + value.unit, value.amount_span)
-        return self.options.clock.rolling(value.base, amount, unit)
+        clock = self.options.clock
+        if amount == 0:
+            which = value.base.lower()
+            short = UNIT_ABBREVIATIONS[unit]
+            one = self._suggest(f"{which} 1{short}", lambda: clock.rolling(which, 1, unit), kind)
+            today = self._suggest("today", lambda: clock.day(clock.today), kind)
+            raise BindProblem("value.invalid_relative_date",
+                              f"`{value.text}` is an empty range of time, which matches nothing.",
+                              value.span, f"write {one}, or {today}")
+        return clock.rolling(value.base, amount, unit)
 
     def _relative_offset(self, value: ast.Relative, kind: str) -> Instant | Period:
         """`now ± duration` and `today|yesterday|tomorrow ± duration`."""

@@ -23,6 +23,7 @@ from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from . import ast
+from .dates import UNITS
 from .errors import Diagnostic, ErrorCode, ParseError, SyntaxProblem
 
 
@@ -436,7 +437,7 @@ class _Builder:
         span = _cover(amount, word)
         text = _source_between(amount, word, children)
         if str(word).lower() != "ago":
-            raise _unquoted(span, text)
+            raise _spaced_unit(amount, word) or _unquoted(span, text)
         return ast.Relative("ago", "ago", "", *_split_duration(amount), text, span,
                             _span(amount))
 
@@ -509,6 +510,41 @@ class _Builder:
 
 _INSTANT_BASES = frozenset({"now", "today", "yesterday", "tomorrow"})
 _PERIOD_BASES = frozenset({"this", "last", "next"})
+
+
+def _spaced_unit(number: Token, word: Token) -> SyntaxProblem | None:
+    """A number, a space and a unit that a duration cannot take that way: `1.5 days`
+    (a fraction) or `3 mo` (an abbreviation needs no space). ``None`` for any other word."""
+    if number.type != "NUMBER" or str(word).lower() not in _UNIT_WORDS:
+        return None
+    joined = Token("BAD_LITERAL", f"{number}{word}", start_pos=number.start_pos,
+                   end_pos=word.end_pos)
+    if "." in str(number):
+        return _bad_literal(Token("BAD_LITERAL", f"{number} {word}", start_pos=number.start_pos,
+                                  end_pos=word.end_pos))
+    if str(word).lower() == "m":
+        return _bad_literal(joined)
+    return _problem("syntax.invalid_literal",
+                    f"`{number} {word}` has a space before the unit `{word}`.", _span(joined),
+                    f"write `{number}{word}`; only the unit words, such as `3 months`, may "
+                    "follow a space")
+
+
+def _unit_problem_before(error: UnexpectedToken) -> SyntaxProblem | None:
+    """The malformed duration that stopped the parse, when it sits just before the
+    unexpected token: `3m ago`, `now + 3 mo`, `1.5 days ago`."""
+    stack = getattr(error.interactive_parser.parser_state, "value_stack", [])
+    tokens = [item for item in stack[-2:] if isinstance(item, Token)]
+    if tokens and tokens[-1].type == "BAD_LITERAL":
+        return _bad_literal(tokens[-1])
+    if tokens and tokens[-1].type == "NUMBER" and error.token.type == "WORD":
+        return _spaced_unit(tokens[-1], error.token)
+    if len(tokens) == 2 and tokens[0].type == "NUMBER" and tokens[1].type == "WORD":
+        return _spaced_unit(tokens[0], tokens[1])
+    return None
+
+
+_UNIT_WORDS = frozenset(UNITS) | {"m"}
 
 
 def _split_duration(token: Token) -> tuple[str, str]:
@@ -739,6 +775,9 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
 
     if token.type == "BAD_LITERAL":
         return _bad_literal(token).diagnostic
+    unit_problem = _unit_problem_before(error)
+    if unit_problem is not None:
+        return unit_problem.diagnostic
 
     span = _span(token)
     value = str(token)
