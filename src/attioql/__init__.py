@@ -5,7 +5,8 @@
     {'tier': 'SMB'}
 """
 
-from .core import check, compile_filter, compile_query
+from .core import check, compile_filter, compile_query, resolve_dates
+from .dates import ResolvedDate
 from .decompiler import decompile
 from .errors import AttioQLError, BindError, DecompileError, Diagnostic, ParseError
 from .explain import explain
@@ -24,6 +25,7 @@ __all__ = [
     "Diagnostic",
     "Limits",
     "ParseError",
+    "ResolvedDate",
     "Rules",
     "Schema",
     "check",
@@ -33,4 +35,5 @@ __all__ = [
     "explain",
     "format",
     "load_schema",
+    "resolve_dates",
 ]

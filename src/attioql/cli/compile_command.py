@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..core import compile_with_warnings
-from ..errors import AttioQLError
+from ..errors import AttioQLError, line_and_column
 from .common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -76,7 +76,7 @@ def run_compile(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..core import check
+    from ..core import check, resolve_dates
 
     try:
         context = context_from_args(args, args.target)
@@ -90,7 +90,15 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False,
                                     indent=2) + "\n")
-    elif diagnostics:
+        return EXIT_REJECTED if any(d.severity == "error" for d in diagnostics) else EXIT_OK
+    # Each relative date with the absolute value it resolved to, before the diagnostics.
+    for resolved in resolve_dates(text, target=context.target.qualified, schema=context.schema,
+                                  now=context.clock.now, timezone=args.timezone,
+                                  current_member=context.current_member,
+                                  week_start=context.clock.week_start):
+        line, column = line_and_column(text, resolved.span[0])
+        sys.stdout.write(f"{line}:{column}: resolved: {resolved}\n")
+    if diagnostics:
         print_diagnostics(diagnostics, text, sys.stdout)
     else:
         sys.stdout.write("ok: no problems found\n")
