@@ -133,7 +133,7 @@ class _Reader:
     # Logic -----------------------------------------------------------------------------
 
     def filter(self, value: Any, where: str, depth: int) -> ast.Filter | None:
-        """The filter at ``where``; ``None`` only for an empty object at the top."""
+        """Read the filter at ``where``; return ``None`` only for an empty object at the top."""
         if depth > self.context.limits.max_depth:
             raise _error("limit.depth", where,
                          f"The filter nests deeper than {self.context.limits.max_depth} levels.",
@@ -497,7 +497,7 @@ class _Reader:
 
     def _simple(self, reached: _Attribute, property_name: str,
                 entries: list[tuple[AttioOperator, Any, str]]) -> ast.Condition | None:
-        """One condition for the clauses on one property, when a plain form exists."""
+        """Build one condition for the clauses on one property, when a plain form exists."""
         path = _path(reached.segments + self._written_property(reached, property_name, entries))
         property_rule = reached.rule.properties[property_name]
         operators = [operator for operator, _value, _where in entries]
@@ -523,7 +523,7 @@ class _Reader:
 
     def _written_property(self, reached: _Attribute, property_name: str,
                           entries: list[tuple[AttioOperator, Any, str]]) -> tuple[str, ...]:
-        """The property segment, left out where the bare attribute means that property."""
+        """Return the property segment, or nothing where the bare attribute means it."""
         if property_name == VALUE:
             return ()
         rule = reached.rule
@@ -614,7 +614,7 @@ class _Reader:
         return ast.Literal("string", value, True)
 
     def _instant(self, value: Any, where: str) -> tuple[datetime, str]:
-        """A UTC moment and its fractional digits, from an ISO 8601 timestamp."""
+        """Parse an ISO 8601 timestamp into a UTC moment and its fractional digits."""
         match = _TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
         if match is None:
             hint = ("a timestamp needs a time too, such as 2024-01-10T00:00:00.000Z"
@@ -635,11 +635,16 @@ class _Reader:
             raise _error("value.invalid_timestamp", where,
                          f"`{value}` is not a valid timestamp.") from None
         digits = fraction or ""
-        width = 3 if len(digits) <= 3 else 6 if len(digits) <= 6 else 9
+        # The compiler writes 3, 6 or 9 fractional digits, whichever fits the literal.
+        width = 3
+        if len(digits) > 6:
+            width = 9
+        elif len(digits) > 3:
+            width = 6
         return moment, digits.ljust(width, "0")
 
     def _midnight_day(self, instant: tuple[datetime, str]) -> date | None:
-        """The local day that starts at ``instant``, if it is a day's first instant."""
+        """Return the local day that starts at ``instant``, or ``None`` if no day starts there."""
         moment, fraction = instant
         if fraction != "000":
             return None
@@ -731,7 +736,7 @@ def _date(day: date) -> ast.Literal:
 
 
 def _datetime(instant: tuple[datetime, str]) -> ast.Literal:
-    """The shortest datetime literal that compiles to this instant and fraction."""
+    """Write the shortest datetime literal that compiles to this instant and fraction."""
     moment, fraction = instant
     text = moment.strftime("%Y-%m-%dT%H:%M")
     if fraction.strip("0") or len(fraction) > 3:

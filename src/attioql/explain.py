@@ -1,7 +1,7 @@
 """Describe a filter in one plain-English sentence.
 
 The filter is compiled first, so every name is resolved and every relative date is fixed
-against `now`; the JSON is then read back with the decompiler, which turns member ids
+against `now`. The JSON is then read back with the decompiler, which turns member ids
 into names, option ids into titles and whole-day ranges into dates. The sentence is built
 from that tree: "Companies whose last calendar interaction was on or after 1 Nov 2023 and
 whose owner is Tom Lee."
@@ -41,12 +41,11 @@ _TEXT_VERBS = {"contains": ("contains", "does not contain"),
 def explain(text: str, *, target: str, schema: SchemaSource = None, now: datetime | None = None,
             timezone: str = "UTC", current_member: str | None = None,
             week_start: int = 0) -> str:
-    """Return one English sentence that says which records the filter ``text`` selects.
+    """Describe in one English sentence which records the filter ``text`` selects.
 
-    Options are as for :func:`attioql.compile_filter`; dates in the sentence are absolute,
-    computed from ``now`` in ``timezone``; ``week_start`` is 0 for Monday to 6 for Sunday,
-    as for compiling. Raises :class:`AttioQLError` for text that does
-    not compile.
+    Options are as for :func:`attioql.compile_filter`. Dates in the sentence are absolute,
+    computed from ``now`` in ``timezone``. ``week_start`` is 0 for Monday to 6 for Sunday.
+    Raises :class:`AttioQLError` for text that does not compile.
     """
     context = make_context(target, schema, now, timezone, current_member, None, None,
                            week_start)
@@ -107,8 +106,8 @@ class _Describer:
     # Names -------------------------------------------------------------------------------
 
     def _noun(self, path: ast.Path) -> tuple[str, ValueKind, bool, bool]:
-        """The English name of what a path reaches, its value kind, whether the attribute
-        is multi-valued, and whether its dates lie ahead (`next_calendar_interaction`)."""
+        """Name what a path reaches in English. Also return its value kind, whether the
+        attribute is multi-valued, and whether its dates lie ahead (`next_*` interactions)."""
         predicate = ast.Predicate("=", False, (ast.Literal("date", "2000-01-01"),))
         resolved = self.binder.resolve_path(path)
         property_name = self.binder._choose_property(resolved, predicate, path.span)

@@ -1,8 +1,8 @@
 """Print syntax trees as canonical attioql text, and format filter text.
 
-Canonical text has lower-case keywords, one space around operators, a value in quotes only
-where a bare token would not give back the same value, attribute slugs instead of titles,
-Attio's property names instead of aliases, and parentheses only where precedence needs
+Canonical text has lower-case keywords and one space around operators. A value is quoted
+only where a bare token would not give back the same value. Attribute slugs replace titles,
+Attio's property names replace aliases, and parentheses appear only where precedence needs
 them. Relative dates stay relative. The printer here is shared with :mod:`.decompiler`,
 which builds syntax trees from Attio filter JSON.
 """
@@ -45,7 +45,7 @@ def quote(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def can_stand_bare(text: str) -> bool:
-    """Whether ``text`` written without quotes is one value token with the same text.
+    """Check whether ``text`` written without quotes is one value token with the same text.
 
     The check parses ``x = <text>`` with the real grammar, so it follows every lexer rule
     (keywords, a keyword that starts a word, `now-7d`, literals that start with a digit).
@@ -103,7 +103,7 @@ def _render_relative(value: ast.Relative) -> str:
 
 
 def render_segment(segment: ast.Segment) -> str:
-    """A slug goes bare; a title, or a slug spelled like a keyword, goes in backticks."""
+    """Print a slug bare, and a title or a slug spelled like a keyword in backticks."""
     if (not segment.quoted and _NAME.fullmatch(segment.name)
             and segment.name.lower() not in KEYWORDS):
         return segment.name
@@ -244,7 +244,7 @@ def _predicate(predicate: ast.Predicate, kind: Kind) -> ast.Predicate:
 
 
 def _value(value: ast.Value, kind: Kind) -> ast.Value:
-    """The canonical spelling of one value for a property of the given kind."""
+    """Return the canonical spelling of one value for a property of the given kind."""
     if kind in _TIME_KINDS:
         if isinstance(value, ast.Relative):
             return value

@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     parser = subparsers.add_parser(
         "explain", help="describe an expression in one English sentence",
-        description="Print one plain-English sentence that says which records an attioql "
+        description="Print one plain-English sentence describing which records an attioql "
                     "filter selects, with names resolved and dates made absolute.",
         epilog=EXPLAIN_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
