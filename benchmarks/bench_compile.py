@@ -101,6 +101,9 @@ def machine() -> dict[str, str]:
         "Python": platform.python_version(),
         "lark": lark.__version__,
         "OS": platform.platform(),
+        # Other processes on the machine slow every row; a load above the core count
+        # makes the numbers unreliable.
+        "load average (1 min) at the start": f"{os.getloadavg()[0]:.1f}",
     }
 
 

@@ -245,7 +245,7 @@ def check_every_entry_point(text: str, target: str) -> None:
         assert isinstance(result, dict)
         assert_operator_keys_known(result)
         decompile = getattr(attioql, "decompile", None)
-        if decompile is not None:
+        if callable(decompile):
             with contextlib.suppress(attioql.AttioQLError):
                 call_with_supported_options(decompile, result, target)  # type: ignore[arg-type]
 
@@ -254,7 +254,7 @@ def check_every_entry_point(text: str, target: str) -> None:
 
     for name in OPTIONAL_TEXT_ENTRY_POINTS:
         function = getattr(attioql, name, None)
-        if function is None:
+        if not callable(function):  # not exported yet, or only a submodule of that name
             continue
         try:
             call_with_supported_options(function, text, target)
@@ -265,7 +265,7 @@ def check_every_entry_point(text: str, target: str) -> None:
 # Properties -----------------------------------------------------------------------------
 
 
-@settings(max_examples=examples(100), suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), suppress_health_check=[HealthCheck.too_slow])
 @given(text=GRAMMAR_TEXT, target=st.sampled_from(TARGETS))
 def test_grammar_text_compiles_or_raises(text: str, target: str) -> None:
     check_every_entry_point(text, target)
