@@ -30,10 +30,10 @@ import lark
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus  # noqa: E402
+import corpus
 
-import attioql  # noqa: E402
-from attioql.parser import Limits, _grammar_text, parse_filter  # noqa: E402
+import attioql
+from attioql.parser import Limits, _grammar_text, parse_filter
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2024, 1, 17, 15, 30, tzinfo=timezone.utc)
