@@ -3,7 +3,7 @@
 It serves a workspace snapshot through the real endpoint paths and response shapes
 (``{"data": [...]}``, ``limit``/``offset`` paging of attributes and query results,
 ``show_archived``), checks the bearer token, records every request, and replays injected
-faults: an error status with headers and body, or a delayed answer.
+faults: an error status with headers and body, or a delayed response.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ UNAUTHORIZED = {"status_code": 401, "type": "auth_error", "code": "unauthorized"
 
 @dataclass
 class Fault:
-    """A canned answer for the next ``times`` requests to ``path`` (``*``: any path).
+    """A canned response for the next ``times`` requests to ``path`` (``*``: any path).
 
-    ``status`` ``None`` serves the normal answer, after ``delay`` seconds.
+    ``status`` ``None`` serves the normal response, after ``delay`` seconds.
     """
 
     path: str

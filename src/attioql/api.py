@@ -2,8 +2,8 @@
 
 Needs the ``api`` extra (httpx). :class:`AttioClient` sends every request through one
 retry loop: HTTP 429 and 5xx responses, timeouts and connection failures are retried up to
-``max_retries`` times, waiting as long as the ``Retry-After`` header asks (in seconds or as
-an HTTP date) or else an exponential backoff. Other failures raise :class:`AttioAPIError`
+``max_retries`` times, waiting for the time in the ``Retry-After`` header (seconds or an HTTP
+date) or else an exponential backoff. Other failures raise :class:`AttioAPIError`
 with Attio's error ``code`` and ``message``; HTTP 401 and 403 raise :class:`AttioAuthError`.
 
 The API token is sent only in the ``Authorization`` header. It is kept out of reprs, log
@@ -61,7 +61,7 @@ class AttioAuthError(AttioAPIError):
 
 
 class AttioTimeoutError(AttioAPIError):
-    """Attio did not answer within the timeout, on every attempt."""
+    """Every attempt of a request timed out."""
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -91,7 +91,8 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 def required_scopes(method: str, path: str) -> tuple[str, ...]:
-    """The Attio token scopes that a request needs, from Attio's endpoint reference."""
+    """Return the Attio token scopes that a request needs, as Attio's endpoint reference
+    lists them."""
     parts = path.strip("/").split("/")
     if parts[:2] == ["v2", "workspace_members"]:
         return ("user_management:read",)
@@ -437,8 +438,8 @@ def _quote_key(key: str) -> str:
 
 
 def _workspace(identity: Any, objects: list[Any]) -> dict[str, Any]:
-    """The snapshot's ``workspace`` part: the id and name that ``GET /v2/self`` reports,
-    or the id from the objects when it does not."""
+    """Build the snapshot's ``workspace`` part from the id and name that ``GET /v2/self``
+    returns, or from the objects' workspace id when it returns none."""
     workspace_id = None
     name = None
     if isinstance(identity, dict):

@@ -112,7 +112,7 @@ def _run(args: argparse.Namespace, compiled: dict[str, Any], prog: str) -> int:
 
 
 def record_id(record: dict[str, Any]) -> str:
-    """The record id of a record, or the entry id of a list entry."""
+    """Return the record id of a record, or the entry id of a list entry."""
     identifier = record.get("id")
     if isinstance(identifier, dict):
         return str(identifier.get("record_id") or identifier.get("entry_id") or "")
@@ -120,7 +120,7 @@ def record_id(record: dict[str, Any]) -> str:
 
 
 def cell(record: dict[str, Any], slug: str) -> str:
-    """The values of one attribute of a record or list entry, as text for a table."""
+    """Format the values of one attribute of a record or list entry for a table cell."""
     values = record.get("values")
     if values is None:
         values = record.get("entry_values")
@@ -131,7 +131,7 @@ def cell(record: dict[str, Any], slug: str) -> str:
 
 
 def display_value(value: dict[str, Any]) -> str:
-    """One attribute value from Attio's record response, in the words a table shows."""
+    """Format one attribute value of Attio's record response by its readable part."""
     if isinstance(value.get("option"), dict):
         return str(value["option"].get("title", ""))
     if isinstance(value.get("status"), dict):

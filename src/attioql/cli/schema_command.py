@@ -263,7 +263,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: 
 
 
 def show_workspace(schema: Schema) -> str:
-    """The objects, lists and members of a schema as tables."""
+    """Render the objects, lists and members of a schema as tables."""
     out: list[str] = []
     workspace = schema.snapshot.workspace or {}
     if workspace.get("name") or workspace.get("id"):
@@ -303,7 +303,7 @@ def _attribute_count(schema: Schema, target: Target) -> str:
 
 
 def show_target(schema: Schema, target: Target) -> str:
-    """The attributes of one object or list, then its options and statuses."""
+    """Render the attributes of one object or list, then its options and statuses."""
     heading = f"{target.qualified}: {target.title}"
     if target.parent_objects:
         heading += f", entries of {', '.join(target.parent_objects)}"
@@ -335,8 +335,8 @@ def show_target(schema: Schema, target: Target) -> str:
 
 
 def show_attribute(schema: Schema, target: Target, attribute: Attribute) -> str:
-    """One attribute: its type, its properties with their operators, and its options or
-    statuses."""
+    """Render one attribute: its type, its properties with their operators, and its
+    options or statuses."""
     out = [f"{target.qualified}.{attribute.slug}: {attribute.title}\n\n"]
     out.append(f"  type: {attribute.type}\n")
     out.append(f"  multi-valued: {'yes' if attribute.is_multiselect else 'no'}\n")
@@ -391,8 +391,10 @@ def _type_label(attribute: Attribute) -> str:
 
 
 def _bare_operators(rule: TypeRule) -> set[AttioOperator]:
-    """The Attio operators a condition on the attribute itself may use: those of its
-    default property, plus `$not_empty` when `is empty` has a property to use."""
+    """Return the Attio operators that a condition on the attribute itself may use.
+
+    These are the operators of the default property, plus `$not_empty` when `is empty`
+    has a property to use."""
     operators: set[AttioOperator] = set()
     default = rule.default_property
     if default is not None and default in rule.properties:
@@ -416,5 +418,5 @@ def _operator_label(attribute: Attribute) -> str:
 
 _NEGATIONS = frozenset({"!=", "not in", "not between", "not contains", "does not start with",
                         "does not end with", "is not empty"})
-"""Negated operators, left out of the attribute table to keep it narrow; a note under the
-table says that each operator has one."""
+"""Negated operators, left out of the attribute table to keep it narrow. A note under the
+table states that each operator has a negation."""
