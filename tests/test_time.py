@@ -1,7 +1,7 @@
 """Relative dates, calendar periods and time zones: exact output for a fixed `now`.
 
-Each table row gives the zone, the `now`, the filter and the exact JSON. The comment on a
-row says why its bounds are what they are (a 23-hour day, a clamped month, ...).
+Each table row gives the zone, the `now`, the filter and the exact JSON. The comment above
+a row explains its bounds (a 23-hour day, a clamped month, ...).
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ class TimeProblem(ValueError):
 class Instant:
     """A moment in UTC.
 
-    ``fraction`` holds the fractional digits of a datetime literal as written (3, 6 or 9
+    ``fraction`` is the fractional digits of a datetime literal as written (3, 6 or 9
     of them, never rounded); a computed instant leaves it ``None`` and prints the
     milliseconds of ``utc``.
     """
@@ -71,7 +71,7 @@ class Instant:
         return self.utc.strftime("%Y-%m-%dT%H:%M:%S") + "." + fraction + "Z"
 
     def describe(self, zone: tzinfo) -> str:
-        """The local date and time, to the minute unless seconds are set."""
+        """Format the local date and time, to the minute unless seconds are set."""
         return _local_text(self.utc.astimezone(zone))
 
 
@@ -92,14 +92,14 @@ class Period:
         return Instant(self.end).iso()
 
     def describe_days(self) -> str:
-        """The whole local days, such as ``2024-01-15 .. 2024-01-21``."""
+        """Format the whole local days, such as ``2024-01-15 .. 2024-01-21``."""
         if self.first == self.last:
             return self.first.isoformat()
         return f"{self.first.isoformat()} .. {self.last.isoformat()}"
 
     def describe(self, zone: tzinfo) -> str:
-        """The whole days when the period starts and ends at local midnight, else the local
-        start and end times (the end itself is excluded)."""
+        """Format the whole days when the period starts and ends at local midnight, else the
+        local start and end times (the end itself is excluded)."""
         local_start = self.start.astimezone(zone)
         local_end = self.end.astimezone(zone)
         if _is_day_start(local_start, self.first) and _is_day_start(local_end, local_end.date()):
@@ -156,7 +156,7 @@ class Clock:
     # Building blocks -----------------------------------------------------------------
 
     def midnight(self, day: date) -> datetime:
-        """The first instant whose local date is ``day``, in UTC.
+        """Return the first instant whose local date is ``day``, in UTC.
 
         A wall-clock time in a gap is read with the offset from before the gap (``fold=0``),
         which lands on the end of the gap, so a day whose midnight does not exist starts
@@ -172,7 +172,7 @@ class Clock:
         return start
 
     def days(self, first: date, last: date) -> Period:
-        """The whole local days ``first`` to ``last``."""
+        """Return the whole local days ``first`` to ``last`` as a period."""
         try:
             after = last + timedelta(days=1)
         except OverflowError:
@@ -183,7 +183,7 @@ class Clock:
         return self.days(day, day)
 
     def period(self, start: datetime, end: datetime) -> Period:
-        """A period between two instants, with its local first and last dates."""
+        """Return the period between two instants, with its local first and last dates."""
         first = start.astimezone(self.zone).date()
         last = (end - timedelta(microseconds=1)).astimezone(self.zone).date()
         return Period(start, end, first, max(first, last))
@@ -192,9 +192,9 @@ class Clock:
         """Move an instant by a duration.
 
         Minutes and hours are exact. Calendar units move the local date and keep the local
-        wall-clock time; a wall-clock time that falls in a gap moves forward by the gap's
-        length, and one that occurs twice keeps the fold of ``moment`` (the first unless
-        ``moment`` was in the repeated hour).
+        wall-clock time. A wall-clock time that falls in a gap moves forward by the gap's
+        length. One that occurs twice keeps the fold of ``moment``, so it is the first
+        unless ``moment`` was in the repeated hour.
         """
         try:
             if unit == "minute":
@@ -252,7 +252,11 @@ class Clock:
             utc = local.replace(tzinfo=zone).astimezone(UTC)
         except (OverflowError, ValueError):
             raise _out_of_range() from None
-        width = 3 if len(digits) <= 3 else 6 if len(digits) <= 6 else 9
+        width = 9
+        if len(digits) <= 3:
+            width = 3
+        elif len(digits) <= 6:
+            width = 6
         return Instant(utc, digits.ljust(width, "0"))
 
     # Relative values -----------------------------------------------------------------
@@ -330,15 +334,15 @@ class Clock:
     # Descriptions --------------------------------------------------------------------
 
     def describe(self, value: TimeValue, on_dates: bool = False) -> str:
-        """The absolute value in local terms with the zone's name, such as
-        ``2024-01-15 .. 2024-01-21, UTC``; ``on_dates`` shows the whole days a date
-        attribute compares with."""
+        """Describe the absolute value in local terms with the zone's name, such as
+        ``2024-01-15 .. 2024-01-21, UTC``. With ``on_dates``, show the whole days that a
+        date attribute compares with."""
         if on_dates:
             return f"{self.as_days(value).describe_days()}, {self.zone_name}"
         return f"{value.describe(self.zone)}, {self.zone_name}"
 
     def as_days(self, value: TimeValue) -> Period:
-        """The whole local days of a value: an instant becomes its local date."""
+        """Return the whole local days of a value: an instant becomes its local date."""
         if isinstance(value, Period):
             return value
         return self.day(value.utc.astimezone(self.zone).date())
@@ -362,8 +366,9 @@ class ResolvedDate:
         return f"{self.text} = {self.description}"
 
     def to_dict(self) -> dict[str, object]:
-        """A JSON-ready form: ``first``/``last`` dates on a date attribute, ``at`` for an
-        instant, else the UTC bounds ``start`` (included) and ``end`` (excluded)."""
+        """Return a JSON-ready form: ``first`` and ``last`` dates on a date attribute,
+        ``at`` for an instant, else the UTC bounds ``start`` (included) and ``end``
+        (excluded)."""
         result: dict[str, object] = {"text": self.text, "span": list(self.span)}
         value = self.value
         if self.on_dates:
@@ -383,9 +388,11 @@ UNIT_ABBREVIATIONS = {"minute": "min", "hour": "h", "day": "d", "week": "w", "mo
 
 
 def zone_name(zone: tzinfo) -> str:
-    """The IANA name of a zone, or ``UTC``."""
+    """Return the IANA name of a zone, or ``UTC``."""
     key = getattr(zone, "key", None)
-    return key if isinstance(key, str) else "UTC" if zone is UTC else str(zone)
+    if isinstance(key, str):
+        return key
+    return "UTC" if zone is UTC else str(zone)
 
 
 def shift_date(day: date, amount: int, unit: str) -> date:
@@ -418,7 +425,7 @@ def _first_instant_of(day: date, zone: tzinfo, guess: datetime) -> datetime:
 
 
 def _is_day_start(local: datetime, day: date) -> bool:
-    """Whether ``local`` is the first instant of ``day`` in its own zone."""
+    """Return whether ``local`` is the first instant of ``day`` in its own zone."""
     if local.date() != day:
         return False
     try:
