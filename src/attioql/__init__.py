@@ -5,6 +5,7 @@
     {'tier': 'SMB'}
 """
 
+from .analyze import Analysis, analyze
 from .core import check, compile_filter, compile_query, resolve_dates
 from .dates import ResolvedDate
 from .decompiler import decompile
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_RULES",
+    "Analysis",
     "AttioQLError",
     "BindError",
     "DecompileError",
@@ -28,6 +30,7 @@ __all__ = [
     "ResolvedDate",
     "Rules",
     "Schema",
+    "analyze",
     "check",
     "compile_filter",
     "compile_query",

@@ -36,7 +36,7 @@ MAX_RECOVERED_CONDITIONS = 64
 
 @dataclass(frozen=True)
 class Analysis:
-    """What :func:`analyze` found in one text; :meth:`to_dict` makes it JSON data."""
+    """The result of :func:`analyze` for one text; :meth:`to_dict` converts it to JSON data."""
 
     text: str
     cursor: int
@@ -163,7 +163,7 @@ def _pieces(text: str, joints: list[ast.Span]) -> list[ast.Span]:
 
 
 def _blank(text: str, start: int, end: int, blanks: list[ast.Span]) -> str:
-    """The text of one piece, with spaces before it and over each blanked span inside it."""
+    """Return the text of one piece, with spaces before it and over each blanked span."""
     chars = list(text[start:end])
     for blank_start, blank_end in blanks:
         for index in range(max(blank_start, start), min(blank_end, end)):

@@ -171,7 +171,7 @@ def get_scan_parser() -> Lark:
 
 
 def _start(text: str) -> InteractiveParser:
-    """An interactive parse of ``text`` whose reductions discard their children."""
+    """Start an interactive parse of ``text`` whose reductions discard their children."""
     interactive = get_scan_parser().parse_interactive(text, start="filter")
     interactive.parser_state.parse_conf = _scan_conf
     return interactive
@@ -182,7 +182,7 @@ def _start(text: str) -> InteractiveParser:
 
 @dataclass(frozen=True)
 class Subject:
-    """What a predicate compares: the attribute, the property and its rule."""
+    """The attribute, property and rule that a predicate compares."""
 
     attribute: Attribute
     type_rule: TypeRule
@@ -190,7 +190,7 @@ class Subject:
     owner: Target
 
     def value_rule(self) -> PropertyRule | None:
-        """The rule of the property that a value is compared with, if one applies."""
+        """Return the rule of the property that a value is compared with, if one applies."""
         name = self.property if self.property is not None else self.type_rule.default_property
         if name is None:
             return None
