@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
-from typing import Union
 
 Span = tuple[int, int]
 NO_SPAN: Span = (0, 0)
@@ -68,7 +67,7 @@ class Relative:
         return self.text
 
 
-Value = Union[Literal, Relative]
+Value = Literal | Relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +156,7 @@ class Or:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-Filter = Union[Condition, Group, Not, And, Or]
+Filter = Condition | Group | Not | And | Or
 
 
 @dataclass(frozen=True, slots=True)

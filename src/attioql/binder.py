@@ -15,24 +15,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
-from typing import Any, Union
+from typing import Any
 
 from . import ast
 from .dates import (
     DAY_WORDS,
     PERIOD_UNITS,
+    UNIT_ABBREVIATIONS,
     UNITS,
     Clock,
     Instant,
     Period,
     ResolvedDate,
-    UNIT_ABBREVIATIONS,
     TimeProblem,
 )
 from .errors import MAX_REPORTED_ERRORS, Diagnostic, ErrorCode
 from .rules import (
     INTERACTION_TYPES,
-    VALUE,
     AttioOperator,
     PropertyRule,
     Rules,
@@ -97,7 +96,7 @@ class BoundOr:
     operands: tuple[Bound, ...]
 
 
-Bound = Union[BoundCondition, BoundNot, BoundAnd, BoundOr]
+Bound = BoundCondition | BoundNot | BoundAnd | BoundOr
 
 
 # Errors ------------------------------------------------------------------------------
@@ -248,10 +247,10 @@ class Binder:
         if len(live) == 1:
             return live[0]
         if len(live) > 1:
-            names = ", ".join(f"`{c.slug}`" for c in live)
+            listed = ", ".join(f"`{c.slug}`" for c in live)
             raise BindProblem("ambiguous.attribute",
                               f"`{segment.name}` matches several attributes of "
-                              f"`{owner.slug}`: {names}.",
+                              f"`{owner.slug}`: {listed}.",
                               segment.span, "write the attribute's slug")
         if candidates:
             archived = candidates[0]
@@ -347,9 +346,9 @@ class Binder:
         if predicate.operator == "not_empty" and type_rule.empty_property is not None:
             return type_rule.empty_property
         default = type_rule.default_property
-        if default is not None and type_rule.default_for_dates_only:
-            if not all(_looks_like_time(value) for value in predicate.values) or not predicate.values:
-                default = None
+        dates_only = default is not None and type_rule.default_for_dates_only
+        if dates_only and not (predicate.values and all(_looks_like_time(v) for v in predicate.values)):
+            default = None
         if default is None:
             properties = _and_list([f"`{attribute.slug}.{p}`" for p in type_rule.named_properties])
             raise BindProblem("operator.property_required",
@@ -538,7 +537,8 @@ class Binder:
 
     def _country_code(self, resolved: _Resolved, value: ast.Value, operator: AttioOperator) -> Any:
         text = value.source.strip()
-        if not re.fullmatch(r"[A-Za-z]{2}", text) and not (operator == "$starts_with" and re.fullmatch(r"[A-Za-z]", text)):
+        prefix = operator == "$starts_with" and re.fullmatch(r"[A-Za-z]", text)
+        if not re.fullmatch(r"[A-Za-z]{2}", text) and not prefix:
             raise BindProblem("value.invalid_country_code",
                               f"`{value.source}` is not a two-letter country code.", value.span,
                               "write an ISO 3166 code such as GB, US or DE")

@@ -39,17 +39,20 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
-KEYWORDS = frozenset(
-    "and or not in is empty contains contain starts start ends end with does between "
-    "true false yes no null where order by asc desc limit offset".split()
-)
+KEYWORDS = frozenset({
+    "and", "or", "not", "in", "is", "empty", "contains", "contain", "starts", "start", "ends",
+    "end", "with", "does", "between", "true", "false", "yes", "no", "null", "where", "order",
+    "by", "asc", "desc", "limit", "offset",
+})
 
-VALUE_TERMINALS = frozenset(
-    "STRING NUMBER UUID DATE DATETIME DURATION WORD BAD_LITERAL TRUE FALSE YES NO NULL".split()
-)
-OPERATOR_TERMINALS = frozenset(
-    "COMPARATOR IS IN BETWEEN CONTAINS CONTAIN STARTS START ENDS END DOES".split()
-)
+VALUE_TERMINALS = frozenset({
+    "STRING", "NUMBER", "UUID", "DATE", "DATETIME", "DURATION", "WORD", "BAD_LITERAL", "TRUE",
+    "FALSE", "YES", "NO", "NULL",
+})
+OPERATOR_TERMINALS = frozenset({
+    "COMPARATOR", "IS", "IN", "BETWEEN", "CONTAINS", "CONTAIN", "STARTS", "START", "ENDS", "END",
+    "DOES",
+})
 
 # What each group of terminals is called in an error message, in the order listed.
 _EXPECTED_WORDS: tuple[tuple[frozenset[str], str], ...] = (
@@ -400,7 +403,7 @@ class _Builder:
     def text_verb(self, children: list[Any]) -> list[Token]:
         return list(children)
 
-    def list(self, children: list[Any]) -> list[Any]:
+    def value_list(self, children: list[Any]) -> list[Any]:
         values = children[1:-1]
         if len(values) > _state.limits.max_list_size:
             extra = values[_state.limits.max_list_size]
@@ -604,7 +607,7 @@ def get_parser() -> Lark:
                     parser="lalr",
                     lexer="contextual",
                     start=["filter", "query"],
-                    transformer=_Builder(),  # type: ignore[arg-type]
+                    transformer=_Builder(),
                     maybe_placeholders=False,
                     cache=True,
                 )
@@ -737,8 +740,8 @@ def _acceptable(error: UnexpectedInput, start: str) -> set[str]:
     """
     expected: set[str]
     try:
-        expected = set(error.interactive_parser.accepts())
-    except Exception:  # noqa: BLE001 - a callback failing on a trial token is no error
+        expected = set(error.interactive_parser.accepts())  # type: ignore[no-untyped-call]
+    except Exception:
         expected = set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
     if start == "filter":
         expected -= _QUERY_TERMINALS
@@ -822,7 +825,7 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
 
 
 def _translate_character(text: str, error: UnexpectedCharacters, start: str) -> Diagnostic:
-    position = error.pos_in_stream
+    position: int = error.pos_in_stream or 0
     char = text[position] if position < len(text) else ""
     if char in "\"'":
         return _string_problem(text, position)

@@ -341,9 +341,9 @@ def parse_snapshot(data: Mapping[str, Any], name: str = "") -> Schema:
 _bundled_lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bundled(name: str) -> Schema:
-    text = resources.files("attioql").joinpath("schemas", f"{name}.json").read_text("utf-8")
+    text = resources.files("attioql").joinpath("schemas").joinpath(f"{name}.json").read_text("utf-8")
     return parse_snapshot(json.loads(text), name)
 
 
