@@ -7,6 +7,9 @@ a row explains its bounds (a 23-hour day, a clamped month, ...).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timezone
 from typing import Any
 
@@ -538,3 +541,22 @@ def test_cli_week_start(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert json.loads(out) == {"created_at": span("2024-01-14T00:00:00.000Z",
                                                   "2024-01-21T00:00:00.000Z")}
+
+
+# Zone database ---------------------------------------------------------------------------
+
+
+def test_zones_from_tzdata_package_alone() -> None:
+    # An empty PYTHONTZPATH hides the system's zone files, as on Windows, so zoneinfo must
+    # fall back to the tzdata package that the test extra installs.
+    script = (
+        "import zoneinfo, datetime, attioql\n"
+        "assert zoneinfo.TZPATH == ()\n"
+        "now = datetime.datetime(2024, 10, 6, 3, tzinfo=datetime.timezone.utc)\n"
+        "print(attioql.compile_filter('created_at = today', target='companies', now=now,\n"
+        "                             timezone='Australia/Lord_Howe', cache=False))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONTZPATH": ""}, check=True)
+    assert result.stdout.strip() == str(
+        {"created_at": span("2024-10-05T13:30:00.000Z", "2024-10-06T13:00:00.000Z")})
