@@ -688,7 +688,7 @@ class Binder:
         return resolved
 
     def _suggest(self, text: str, resolve: Callable[[], Instant | Period], kind: str) -> str:
-        """A suggested relative date in backticks, followed by what it resolves to."""
+        """Format a suggested relative date in backticks, followed by what it resolves to."""
         try:
             described = self.options.clock.describe(resolve(), kind == "date")
         except TimeProblem:
