@@ -15,8 +15,8 @@ from typing import Literal as TypingLiteral
 
 from . import ast
 from .binder import Binder
-from .core import SchemaSource, compile_with_warnings, make_context
-from .errors import AttioQLError
+from .core import SchemaSource, make_context
+from .errors import AttioQLError, BindError
 from .parser import KEYWORDS, parse_filter
 from .rules import VALUE, ValueKind
 
@@ -181,11 +181,14 @@ def format(text: str, *, target: str, schema: SchemaSource = None) -> str:
     members = context.schema.members
     # `me` needs a current member to compile; any member checks the text equally well.
     context.current_member = members[0].id if members else _PLACEHOLDER_MEMBER
-    compile_with_warnings(text, context)
     node = parse_filter(text, context.limits)
+    binder = context.binder()
+    binder.bind(node)
+    if binder.errors:
+        raise BindError(binder.errors, text)
     if node is None:
         return ""
-    return render_filter(_Normalizer(context.binder()).filter(node))
+    return render_filter(_Normalizer(binder).filter(node))
 
 
 Kind = ValueKind | TypingLiteral["unknown"]
