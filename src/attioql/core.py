@@ -467,6 +467,7 @@ def _sort(binder: Binder, sort: ast.Sort) -> dict[str, Any]:
         entry["attribute"] = attribute.slug
     if property_name is None and resolved.type_rule.default_for_dates_only:
         # An interaction sorts by its date, as a bare interaction compares its date.
+        # NOTE: Attio's docs do not say whether an interaction sort needs `field`.
         property_name = resolved.type_rule.default_property
     if property_name and property_name != VALUE:
         entry["field"] = property_name
