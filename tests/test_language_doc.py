@@ -1,8 +1,9 @@
 """docs/language.md: every example compiles to exactly what the page shows.
 
 An example is a fenced ```attioql block. Its first line, `# TARGET [key=value ...]`, names
-the target (`query` means the block is a whole query for `compile_query`) and the options;
-the rest is the text to compile. The next fenced block holds the expected result:
+the target and the options, and the rest is the text to compile. The target `query` means
+that the block is a whole query for `compile_query`. The next fenced block holds the
+expected result:
 
 * ```json: the exact JSON output;
 * ```error: the error code on the first line, then `str(error)` exactly, if shown;
@@ -131,20 +132,21 @@ def test_example_output(example: Example) -> None:
     if example.expected_kind == "json":
         assert _compile(example) == json.loads(example.expected)
         return
-    code, _, shown = example.expected.partition("\n")
+    code, _, rendered = example.expected.partition("\n")
     assert code in ERROR_CODES
     with pytest.raises(attioql.AttioQLError) as caught:
         _compile(example)
     assert caught.value.code == code
-    if shown:
-        assert str(caught.value) == shown
+    if rendered:
+        assert str(caught.value) == rendered
 
 
-WARNED = [example for example in EXAMPLES if example.target != "query" and
-          (example.expected_kind == "json")]
+COMPILED_FILTERS = [example for example in EXAMPLES
+                    if example.target != "query" and example.expected_kind == "json"]
 
 
-@pytest.mark.parametrize("example", WARNED, ids=[example.label for example in WARNED])
+@pytest.mark.parametrize("example", COMPILED_FILTERS,
+                         ids=[example.label for example in COMPILED_FILTERS])
 def test_example_warnings(example: Example) -> None:
     options = _options(example)
     options.pop("scope", None)
@@ -152,16 +154,35 @@ def test_example_warnings(example: Example) -> None:
     assert [f"{d.code}: {d.message}" for d in found] == example.warnings
 
 
-def test_contents_links_every_section() -> None:
+def test_binding_reports_every_error() -> None:
+    text = "nmae = acme and tier = smbb and fit_score = 9"
+    assert any(example.text == text for example in EXAMPLES)
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.compile_filter(text, target="companies", schema="demo")
+    assert caught.value.code == "unknown.attribute"
+    assert [error.code for error in caught.value.errors] == [
+        "unknown.attribute", "unknown.option", "value.invalid_rating"]
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation removed, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading).strip().lower().replace(" ", "-")
+
+
+def test_links_name_existing_sections() -> None:
     page = PAGE.read_text(encoding="utf-8")
-    headings = re.findall(r"^##+ (.+)$", page, flags=re.MULTILINE)
-    anchors = {re.sub(r"[^\w\- ]", "", heading).strip().lower().replace(" ", "-")
-               for heading in headings}
-    links = re.findall(r"\]\(#([^)]+)\)", page)
+    anchors = {_anchor(heading) for heading in re.findall(r"^##+ (.+)$", page, flags=re.MULTILINE)}
+    links = set(re.findall(r"\]\(#([^)]+)\)", page))
     assert links
-    assert set(links) <= anchors
-    top_level = re.findall(r"^## (.+)$", page, flags=re.MULTILINE)
-    assert len(set(links)) >= len(top_level) - 1
+    assert links <= anchors
+
+
+def test_contents_lists_every_section() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    contents = page.split("## Contents\n", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"\]\(#([^)]+)\)", contents)
+    sections = re.findall(r"^## (.+)$", page, flags=re.MULTILINE)
+    assert listed == [_anchor(heading) for heading in sections[2:]]
 
 
 def test_linked_pages_exist() -> None:
