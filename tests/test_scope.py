@@ -171,3 +171,15 @@ def test_any_text_keeps_scope_first(text: str) -> None:
     assert list(result) == ["$and"]
     assert result["$and"][0] == SCOPE
     assert operator_keys(result) <= OPERATOR_KEYS
+
+
+def test_query_scope_wraps_the_filter() -> None:
+    scope = {"owner": {"referenced_actor_type": "workspace-member",
+                       "referenced_actor_id": "386f2261-c345-5bcd-a1fc-d7b16c64f063"}}
+    query = attioql.compile_query("companies where tier = smb or tier = enterprise limit 5",
+                                  schema="demo", scope=scope)
+    assert query["body"] == {"filter": {"$and": [scope, {"$or": [{"tier": "SMB"},
+                                                                  {"tier": "Enterprise"}]}]},
+                             "limit": 5}
+    bare = attioql.compile_query("companies order by name", schema="demo", scope=scope)
+    assert bare["body"] == {"filter": scope, "sorts": [{"direction": "asc", "attribute": "name"}]}

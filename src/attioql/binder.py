@@ -42,6 +42,7 @@ from .schema import Attribute, Member, Schema, Target, fold
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _NUMBER = re.compile(r"[+-]?\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()\[\]]")
+_TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -189,8 +190,7 @@ class Binder:
         steps: list[tuple[str, str]] = []
         first = segments[0]
 
-        if (owner.kind == "lists" and not first.quoted
-                and first.name.lower() in ("parent_record", "parent")):
+        if owner.kind == "lists" and first.name.strip().lower() in ("parent_record", "parent"):
             parent_attribute = Attribute("parent_record", "Parent record", "record-reference",
                                          owner.qualified, False, False, owner.parent_objects)
             attribute = parent_attribute
@@ -209,7 +209,7 @@ class Binder:
                 return _Resolved(tuple(steps), attribute, type_rule, None, (0, 0),
                                  target_object, owner)
             segment = segments.pop(0)
-            property_name = None if segment.quoted else type_rule.resolve_property(segment.name)
+            property_name = type_rule.resolve_property(segment.name.strip())
             if property_name is not None:
                 if segments:
                     raise BindProblem(
@@ -464,7 +464,7 @@ class Binder:
                               "attribute.", path.span,
                               f"write a property of `{resolved.attribute.slug}`")
         segment = path.segments[0]
-        name = None if segment.quoted else type_rule.resolve_property(segment.name)
+        name = type_rule.resolve_property(segment.name.strip())
         if name is None:
             raise self._unknown_property(resolved.attribute, type_rule, segment)
         return name
@@ -495,10 +495,12 @@ class Binder:
 
     def _rating(self, resolved: _Resolved, value: ast.Value, operator: AttioOperator) -> Any:
         number = self._number(resolved, value, operator)
-        if not isinstance(number, int) or not 0 <= number <= 5:
+        problem = ("is not a whole number" if not isinstance(number, int)
+                   else "is out of range" if not 0 <= number <= 5 else None)
+        if problem:
             raise BindProblem("value.invalid_rating",
                               f"`{resolved.attribute.slug}` is a rating, a whole number from 0 "
-                              f"to 5, so `{value.source}` is out of range.", value.span,
+                              f"to 5, so `{value.source}` {problem}.", value.span,
                               "write a whole number from 0 to 5")
         return number
 
@@ -523,16 +525,22 @@ class Binder:
                           value.span, f"to match the linked record by an attribute, write {example}")
 
     def _phone(self, resolved: _Resolved, value: ast.Value, operator: AttioOperator) -> Any:
-        text = _PHONE_SEPARATORS.sub("", value.source)
+        source = value.source
+        if source.lstrip().startswith("+"):
+            # "+44 (0) 20 ..." marks a trunk 0 that international numbers drop.
+            source = _TRUNK_ZERO.sub("", source)
+        text = _PHONE_SEPARATORS.sub("", source)
         if not re.fullmatch(r"\+?\d+", text):
             raise BindProblem("value.invalid_phone_number",
                               f"`{value.source}` is not a phone number.", value.span,
                               'write digits with a leading + and the country code, such as "+44 20 7946 0958"')
         if operator in ("$eq", "$in") and not text.startswith("+"):
+            example = ("+" + text[2:] if text.startswith("00")
+                       else f"+44{text.lstrip('0')} for a UK number")
             raise BindProblem("value.invalid_phone_number",
                               f"`{value.source}` has no country code, and Attio stores phone "
                               "numbers in E.164 form.", value.span,
-                              f"write it with a leading + and the country code, such as +44{text.lstrip('0')}")
+                              f"write it with a leading + and the country code, such as {example}")
         return text
 
     def _country_code(self, resolved: _Resolved, value: ast.Value, operator: AttioOperator) -> Any:
@@ -577,7 +585,15 @@ class Binder:
                 if option.id.lower() == text.lower():
                     return option.id
         wanted = fold(text)
-        matches = [option for option in options if fold(option.title) == wanted]
+        exact = [option for option in options if option.title == text]
+        matches = exact or [option for option in options if fold(option.title) == wanted]
+        if len({option.title for option in matches}) > 1:
+            noun = "status" if attribute.type == "status" else "option"
+            listed = _and_list([f"`{option.title}`" for option in matches])
+            raise BindProblem("ambiguous.option",
+                              f"`{text}` matches the {noun}s {listed} of `{attribute.slug}`, "
+                              "which differ only in case.", value.span,
+                              f"write the {noun}'s title with its exact case, or its id")
         if matches:
             live = [option for option in matches if not option.is_archived]
             option = (live or matches)[0]

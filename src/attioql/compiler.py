@@ -3,7 +3,8 @@
 The output is built as Python data, never as text, so no value can become an operator.
 Canonical form: `and`/`or` chains are flattened and a one-member chain is replaced by its
 member; negation is always ``$not`` around the positive condition; select and status
-equality uses Attio's implicit form (``{"tier": "SMB"}``) except inside paths and groups;
+equality uses Attio's implicit form (``{"tier": "SMB"}``) except inside paths and groups
+that hold more than that one equality;
 a condition through record references becomes ``{"path": ..., "constraints": ...}``.
 Keys appear in a fixed order, so the same filter always gives the same bytes.
 """

@@ -18,7 +18,7 @@ from .dates import Clock, ResolvedDate, TimeProblem, get_zone
 from .errors import AttioQLError, BindError, Diagnostic, ParseError
 from .parser import DEFAULT_LIMITS, Limits, parse_filter, parse_query
 from .rules import DEFAULT_RULES, VALUE, Rules
-from .schema import BUNDLED_SCHEMAS, Schema, SchemaLoadError, Target, load_schema
+from .schema import BUNDLED_SCHEMAS, Schema, Target, load_schema
 
 SchemaSource = str | Path | Schema | Mapping[str, Any] | None
 
@@ -44,11 +44,9 @@ def _option_error(code: str, message: str, hint: str | None = None) -> AttioQLEr
 
 
 def resolve_schema(schema: SchemaSource) -> Schema:
-    try:
-        return load_schema(schema)
-    except SchemaLoadError as error:
-        raise _option_error("value.invalid_schema", str(error),
-                            "pass a path to a snapshot file, or `standard` or `demo`") from None
+    """Load ``schema``; a missing or malformed snapshot raises :class:`SchemaLoadError`,
+    an :class:`AttioQLError` with the code ``value.invalid_schema``."""
+    return load_schema(schema)
 
 
 def resolve_target(schema: Schema, name: str, span: ast.Span = (0, 0), text: str = "") -> Target:
@@ -409,9 +407,14 @@ def compile_query(
     max_depth: int | None = None,
     max_list_size: int | None = None,
     max_conditions: int | None = None,
+    scope: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Compile `<object or list> [where <filter>] [order by ...] [limit N] [offset N]` to
-    ``{"method", "path", "body"}`` for Attio's record or list-entry query endpoint."""
+    ``{"method", "path", "body"}`` for Attio's record or list-entry query endpoint.
+
+    ``scope`` works as for :func:`compile_filter`: the body's filter becomes
+    ``{"$and": [scope, filter]}``, or the scope alone when the query has no filter."""
+    checked_scope = _check_scope(scope) if scope is not None else None
     limits = _resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
     context = make_context(None, schema, now, timezone, current_member, rules, limits,
                            week_start)
@@ -440,6 +443,9 @@ def compile_query(
 
     result: dict[str, Any] = {}
     compiled = compile_bound(bound)
+    if checked_scope is not None:
+        scope_copy: dict[str, Any] = _copy_json(checked_scope)
+        compiled = {"$and": [scope_copy, compiled]} if compiled else scope_copy
     if compiled:
         result["filter"] = compiled
     if sorts:

@@ -68,7 +68,10 @@ class Instant:
         fraction = self.fraction
         if fraction is None:
             fraction = f"{self.utc.microsecond // 1000:03d}"
-        return self.utc.strftime("%Y-%m-%dT%H:%M:%S") + "." + fraction + "Z"
+        # strftime("%Y") does not pad years before 1000 on every platform.
+        moment = self.utc
+        return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
+                f"{moment.minute:02d}:{moment.second:02d}.{fraction}Z")
 
     def describe(self, zone: tzinfo) -> str:
         """Format the local date and time, to the minute unless seconds are set."""

@@ -1,10 +1,20 @@
-"""Render the tables of ``docs/operators.md`` from the rules table.
+"""Render the tables of ``docs/operators.md`` from the rules table, and refresh the example
+output in ``docs/errors.md``.
 
-``python -m attioql.docs_tables > docs/operators.md`` regenerates the page; a test fails
-when the committed page differs from what this module renders.
+``python -m attioql.docs_tables > docs/operators.md`` regenerates the operators page;
+``python -m attioql.docs_tables --errors docs/errors.md`` reruns every ``attioql check``
+example of the error page and rewrites the output shown under it. Tests fail when either
+page differs from what the code produces.
 """
 
 from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shlex
+import sys
+from pathlib import Path
 
 from .binder import dsl_operators
 from .rules import DEFAULT_RULES, VALUE, Rules, TypeRule
@@ -92,5 +102,25 @@ def render_operators(rules: Rules = DEFAULT_RULES) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+_EXAMPLE = re.compile(r"(```sh\n(attioql check [^\n]+)\n```\n\n```text\n)(.*?)(\n```)", re.DOTALL)
+
+
+def refresh_error_examples(markdown: str) -> str:
+    """Return ``markdown`` with the output under each `attioql check` example rerun."""
+    from .cli import main
+
+    def rerun(match: re.Match[str]) -> str:
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            main(shlex.split(match.group(2))[1:])
+        return match.group(1) + output.getvalue().strip() + match.group(4)
+
+    return _EXAMPLE.sub(rerun, markdown)
+
+
 if __name__ == "__main__":
-    print(render_operators(), end="")
+    if sys.argv[1:2] == ["--errors"]:
+        page = Path(sys.argv[2])
+        page.write_text(refresh_error_examples(page.read_text("utf-8")), "utf-8")
+    else:
+        print(render_operators(), end="")

@@ -72,6 +72,7 @@ ErrorCode = Literal[
     # ambiguous: a name or value that matches more than one thing
     "ambiguous.target",
     "ambiguous.member",
+    "ambiguous.option",
     "ambiguous.attribute",
     "ambiguous.reference",
     # limit: input past one of the size limits
@@ -137,7 +138,9 @@ class Diagnostic:
 
     def render(self, text: str) -> str:
         """Format the message, the source line with carets, and the hint."""
-        parts = [f"{self.severity}: {self.message}", render_snippet(text, self.span)]
+        parts = [f"{self.severity}: {self.message}"]
+        if text:
+            parts.append(render_snippet(text, self.span))
         if self.hint:
             parts.append(f"  hint: {self.hint}")
         return "\n".join(parts)
@@ -182,7 +185,9 @@ class AttioQLError(ValueError):
 
     def __str__(self) -> str:
         first = self.errors[0]
-        parts = [first.message, render_snippet(self.text, first.span)]
+        parts = [first.message]
+        if self.text:
+            parts.append(render_snippet(self.text, first.span))
         if first.hint:
             parts.append(f"  hint: {first.hint}")
         return "\n".join(parts)

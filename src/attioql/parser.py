@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path as FilePath
 from typing import Any
@@ -218,8 +218,9 @@ def _nest(node: Any, inner: int, span: ast.Span | None = None) -> Any:
     if depth > _state.limits.max_depth:
         raise _problem(
             "limit.depth",
-            f"The filter nests deeper than {_state.limits.max_depth} levels of parentheses, "
-            "groups and `not`.",
+            f"The filter nests deeper than {_state.limits.max_depth} "
+            f"{'level' if _state.limits.max_depth == 1 else 'levels'} of parentheses, groups "
+            "and `not`.",
             span or node.span,
             "flatten the filter: `a and (b and c)` is the same as `a and b and c`",
         )
@@ -231,6 +232,8 @@ def _outside_group_hint(path: ast.Path, member: ast.Member) -> str:
     start, end = member.span
     condition = _state.text[start:end]
     written = f"{path.text}.{condition}" if member.path else f"{path.text} {condition}"
+    if member.predicate.spelling == "not":
+        written = f"not {written}"
     return f"move it outside the group: `{path.text}(...) and {written}`"
 
 
@@ -320,6 +323,13 @@ class _Builder:
         span = (path.span[0], predicate.span[1])
         _count_condition(span)
         return ast.Member(path, predicate, span)
+
+    def member_negated(self, children: list[Any]) -> ast.Member:
+        """`attr(not prop = x)`: parsed only so that the group can explain the fix."""
+        keyword, path, predicate = children
+        negated = replace(predicate, negated=True, spelling="not", operator_span=_span(keyword))
+        _count_condition(predicate.span)
+        return ast.Member(path, negated, (path.span[0], predicate.span[1]))
 
     def member_without_path(self, children: list[Any]) -> ast.Member:
         (predicate,) = children
@@ -768,6 +778,8 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
     token = error.token
     acceptable = _acceptable(error, start)
     expected = _describe_expected(acceptable)
+    if start == "query":
+        expected = expected.replace("the end of the filter", "the end of the query")
     previous = _previous_text(error)
     if token.type == "$END":
         end = len(text.rstrip())
@@ -818,6 +830,8 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
         hint = f"`{value.lower()}` is a keyword; write an attribute with that name in backticks: `{value}`"
     elif token.type in ("WORD", "NAME") and acceptable & OPERATOR_TERMINALS:
         hint = "put an operator such as `=` between the attribute and the value"
+    elif start == "query" and token.type in ("WHERE", "ORDER", "LIMIT", "OFFSET"):
+        hint = "a query's clauses come in this order: where, order by, limit, offset"
     elif token.type == "LPAR" and acceptable & OPERATOR_TERMINALS:
         hint = "a group `attr(...)` needs a path before the parenthesis"
     return Diagnostic("syntax.unexpected_token",

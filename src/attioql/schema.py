@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import AttioQLError, Diagnostic
+
 if TYPE_CHECKING:
     from .snapshot import AttributeModel, Snapshot
 
@@ -156,16 +158,19 @@ class Schema:
 
     def attribute_candidates(self, target: Target, name: str, quoted: bool) -> list[Attribute]:
         """Attributes that ``name`` may mean: an exact slug, else a slug ignoring case,
-        else a title ignoring case and surrounding spaces. Archived ones are included."""
+        else a title ignoring case and surrounding spaces. Archived ones are included.
+
+        A name in backticks (``quoted``) follows the same order, so `` `limit` `` reaches an
+        attribute whose slug is a keyword; surrounding spaces only count for titles."""
         index = self._indexes.get(target.qualified)
         if index is None:
             return []
-        if not quoted and name in index.by_slug:
-            return [index.by_slug[name]]
-        if not quoted:
-            by_slug = index.by_folded_slug.get(name.lower())
-            if by_slug:
-                return by_slug
+        slug = name.strip() if quoted else name
+        if slug in index.by_slug:
+            return [index.by_slug[slug]]
+        by_slug = index.by_folded_slug.get(slug.lower())
+        if by_slug:
+            return by_slug
         return index.by_title.get(fold(name), [])
 
     def has_attributes(self, target: Target) -> bool:
@@ -176,10 +181,7 @@ class Schema:
     def options(self, target: Target, attribute: Attribute) -> tuple[Option, ...] | None:
         """The options or statuses of an attribute; ``None`` when the snapshot lacks them."""
         key = f"{target.qualified}/{attribute.slug}"
-        if key in self._options:
-            return self._options[key]
-        part = self.snapshot.statuses if attribute.type == "status" else self.snapshot.select_options
-        return None if part is None else ()
+        return self._options.get(key)
 
 
 def _attribute(model: AttributeModel, target: str, object_slugs: Mapping[str, str]) -> Attribute:
@@ -215,8 +217,17 @@ def _match_slug(registry: Mapping[str, Target], name: str) -> list[Target]:
 # Loading -----------------------------------------------------------------------------
 
 
-class SchemaLoadError(ValueError):
-    """A snapshot file that is missing, not JSON, or not shaped like Attio's responses."""
+class SchemaLoadError(AttioQLError):
+    """A snapshot file that is missing, not JSON, or not shaped like Attio's responses.
+
+    Its code is ``value.invalid_schema``; the span is empty because no filter text is
+    involved."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__([Diagnostic("value.invalid_schema", message, (0, 0), hint)])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.message, self.hint))
 
 
 def parse_snapshot(data: Mapping[str, Any], name: str = "") -> Schema:
@@ -231,8 +242,10 @@ def parse_snapshot(data: Mapping[str, Any], name: str = "") -> Schema:
         first = error.errors()[0]
         location = ".".join(str(part) for part in first["loc"])
         raise SchemaLoadError(
-            f"The workspace snapshot {name or ''} is not valid: {location}: {first['msg']}"
-            .replace("  ", " ")
+            f"The workspace snapshot {name or ''} is not valid: {location}: {first['msg']}."
+            .replace("  ", " "),
+            "a snapshot holds the `data` arrays of Attio's schema endpoints; "
+            "`attioql schema pull` writes one",
         ) from None
     return Schema(snapshot, name)
 
@@ -268,8 +281,8 @@ def load_schema(source: str | Path | Schema | Mapping[str, Any] | None = None) -
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SchemaLoadError(
-            f"No workspace snapshot at {str(path)!r}; give a path to a snapshot file or one "
-            f"of the bundled schemas: {', '.join(BUNDLED_SCHEMAS)}."
+            f"No workspace snapshot at {str(path)!r}.",
+            f"give a path to a snapshot file or a bundled schema: {', '.join(BUNDLED_SCHEMAS)}",
         ) from None
     except OSError as error:
         raise SchemaLoadError(f"Cannot read the workspace snapshot {str(path)!r}: {error}.") from None
