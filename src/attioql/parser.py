@@ -117,22 +117,42 @@ def decode_string(quoted: str) -> str:
     return _ESCAPE_RE.sub(replace, body)
 
 
+# Each unit with the next smaller one and how many of those it holds. A month has no
+# exact number of days, so it converts to weeks only as an estimate.
+_SMALLER_UNITS = {
+    "h": ("min", 60), "hour": ("min", 60), "hours": ("min", 60),
+    "d": ("h", 24), "day": ("h", 24), "days": ("h", 24),
+    "w": ("d", 7), "week": ("d", 7), "weeks": ("d", 7),
+    "mo": ("w", 4), "month": ("w", 4), "months": ("w", 4),
+    "quarter": ("mo", 3), "quarters": ("mo", 3),
+    "y": ("mo", 12), "year": ("mo", 12), "years": ("mo", 12),
+}
+
+
+def _smaller_unit_hint(text: str, fraction: re.Match[str]) -> str:
+    unit = fraction.group(3).lower()
+    if unit not in _SMALLER_UNITS:
+        return "write a whole number of a smaller unit, such as `90min` for 1.5h"
+    sign = "-" if text.startswith("-") else ""
+    amount = float(f"{fraction.group(1)}.{fraction.group(2)}")
+    about = "about " if unit.startswith("mo") else ""
+    # Step down through smaller units until the amount is whole (minutes at the latest).
+    while unit in _SMALLER_UNITS:
+        unit, factor = _SMALLER_UNITS[unit]
+        amount *= factor
+        if abs(amount - round(amount)) < 1e-9:
+            break
+    return f"write a whole number of a smaller unit, such as {about}`{sign}{round(amount)}{unit}`"
+
+
 def _bad_literal(token: Token) -> SyntaxProblem:
     text = str(token)
     span = _span(token)
     fraction = _DIGITS_AND_UNIT.match(text)
-    if fraction and fraction.group(3).lower() in ("h", "hour", "hours", "min", "minute", "minutes"):
-        whole = float(f"{fraction.group(1)}.{fraction.group(2)}")
-        unit = fraction.group(3).lower()
-        minutes = whole * (60 if unit.startswith("h") else 1)
-        suggestion = f"{minutes:g}min"
-        return _problem("syntax.fractional_duration",
-                        f"`{text}` is a fractional duration, and durations are whole numbers.",
-                        span, f"write a whole number of a smaller unit, such as `{suggestion}`")
     if fraction:
         return _problem("syntax.fractional_duration",
                         f"`{text}` is a fractional duration, and durations are whole numbers.",
-                        span, "write a whole number of a smaller unit, such as `36h` for 1.5d")
+                        span, _smaller_unit_hint(text, fraction))
     if re.fullmatch(r"[+-]?\d+m", text, re.IGNORECASE):
         return _problem("syntax.ambiguous_unit",
                         f"`{text}` has the unit `m`, which could mean minutes or months.",
@@ -248,6 +268,12 @@ def _count_condition(span: ast.Span) -> None:
         )
 
 
+class _Values(list[Any]):
+    """The values of a list literal, with the end offset of its closing bracket."""
+
+    end: int = 0
+
+
 class _Builder:
     """Lark callbacks, one per alias in the grammar, that build :mod:`attioql.ast` nodes."""
 
@@ -358,6 +384,8 @@ class _Builder:
     ) -> ast.Predicate:
         converted = tuple(_value(value) for value in values)
         end = _node_span(values[-1])[1] if values else _span(operator_tokens[-1])[1]
+        if isinstance(values, _Values):
+            end = values.end
         spelling = " ".join(str(token).lower() for token in operator_tokens)
         operator_span = (_span(operator_tokens[0])[0], _span(operator_tokens[-1])[1])
         return ast.Predicate(operator, negated, converted, (_span(first)[0], end), spelling,
@@ -413,8 +441,9 @@ class _Builder:
     def text_verb(self, children: list[Any]) -> list[Token]:
         return list(children)
 
-    def value_list(self, children: list[Any]) -> list[Any]:
-        values = children[1:-1]
+    def value_list(self, children: list[Any]) -> _Values:
+        values = _Values(children[1:-1])
+        values.end = _span(children[-1])[1]
         if len(values) > _state.limits.max_list_size:
             extra = values[_state.limits.max_list_size]
             raise _problem(
@@ -830,12 +859,40 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
         hint = f"`{value.lower()}` is a keyword; write an attribute with that name in backticks: `{value}`"
     elif token.type in ("WORD", "NAME") and acceptable & OPERATOR_TERMINALS:
         hint = "put an operator such as `=` between the attribute and the value"
+        operator_follows = re.match(r"\s*(?:[=!<>]|(?:contains|in|is|starts|ends|not)\b)",
+                                    text[span[1]:], re.IGNORECASE)
+        if isinstance(glued, (ast.Path, ast.Segment)) and operator_follows:
+            before = glued.text if isinstance(glued, ast.Path) else glued.name
+            hint += f", or write a title with spaces in backticks: `{before} {value}`"
+    elif token.type == "COMPARATOR" and previous is not None and previous.lower() == "not":
+        hint = f"write `!=` for not equal, or put `not` before the condition"
     elif start == "query" and token.type in ("WHERE", "ORDER", "LIMIT", "OFFSET"):
         hint = "a query's clauses come in this order: where, order by, limit, offset"
+    elif start == "filter" and token.type in ("WHERE", "ORDER", "LIMIT", "OFFSET"):
+        hint = ("this looks like a query; compile it with compile_query() or "
+                "`attioql query`, or drop the clause")
+    elif token.type in ("_DOT", "SLASH", "PLUS", "MINUS") and acceptable & VALUE_TERMINALS:
+        run_start, run_end = _run_around(text, span[0])
+        hint = f'quote the value: "{text[run_start:run_end]}"'
     elif token.type == "LPAR" and acceptable & OPERATOR_TERMINALS:
         hint = "a group `attr(...)` needs a path before the parenthesis"
     return Diagnostic("syntax.unexpected_token",
                       f"Unexpected `{value}`: expected {expected}.", span, hint)
+
+
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb"
+_RUN_BREAKS = " \t\r\n()[],\"'`"
+
+
+def _run_around(text: str, position: int) -> tuple[int, int]:
+    """The span of the characters around ``position`` up to a space, bracket or comma."""
+    start = position
+    while start > 0 and text[start - 1] not in _RUN_BREAKS:
+        start -= 1
+    end = position
+    while end < len(text) and text[end] not in _RUN_BREAKS:
+        end += 1
+    return start, end
 
 
 def _translate_character(text: str, error: UnexpectedCharacters, start: str) -> Diagnostic:
@@ -857,7 +914,13 @@ def _translate_character(text: str, error: UnexpectedCharacters, start: str) -> 
     expected = _describe_expected(allowed)
     printable = char if char.isprintable() else f"U+{ord(char):04X}" if char else "end"
     hint = None
-    if char.isalpha() and error.allowed and error.allowed & {"NAME", "TITLE"}:
+    run_start, run_end = _run_around(text, position)
+    glued = run_start < position and char not in ";"
+    if char in _CURLY_QUOTES:
+        hint = 'write straight quotes: "..." or \'...\''
+    elif allowed & VALUE_TERMINALS or (glued and allowed & {"AND", "OR"}):
+        hint = f'quote the value: "{text[run_start:run_end]}"'
+    elif char.isalpha() and error.allowed and error.allowed & {"NAME", "TITLE"}:
         hint = "an attribute slug uses the letters A-Z, digits and `_`; write a title in backticks"
     elif char.isspace():
         hint = "only spaces, tabs and line breaks separate words"

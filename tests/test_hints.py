@@ -1,0 +1,61 @@
+"""Hints for the mistakes people make most: quoting, keywords, units, query clauses."""
+
+from __future__ import annotations
+
+import pytest
+
+import attioql
+
+HINTS = [
+    ("companies", "domains = https://acme.com/about", "syntax.unexpected_character",
+     'quote the value: "https://acme.com/about"'),
+    ("companies", "domains ends with .io", "syntax.unexpected_token", 'quote the value: ".io"'),
+    ("companies", "estimated_arr_usd = $1M-$10M", "syntax.unexpected_character",
+     'quote the value: "$1M-$10M"'),
+    ("companies", "name = \u201cAcme\u201d", "syntax.unexpected_character",
+     "write straight quotes: \"...\" or '...'"),
+    ("people", "Job title = ceo", "syntax.unexpected_token",
+     "put an operator such as `=` between the attribute and the value, or write a title with "
+     "spaces in backticks: `Job title`"),
+    ("companies", "name acme", "syntax.unexpected_token",
+     "put an operator such as `=` between the attribute and the value"),
+    ("companies", "name not = acme", "syntax.unexpected_token",
+     "write `!=` for not equal, or put `not` before the condition"),
+    ("companies", "companies where tier = smb", "syntax.unexpected_token",
+     "this looks like a query; compile it with compile_query() or `attioql query`, or drop "
+     "the clause"),
+    ("companies", "created_at > now - 2.5d", "syntax.fractional_duration",
+     "write a whole number of a smaller unit, such as `60h`"),
+    ("companies", "created_at > -0.5w", "syntax.fractional_duration",
+     "write a whole number of a smaller unit, such as `-84h`"),
+    ("companies", "created_at > -1.5mo", "syntax.fractional_duration",
+     "write a whole number of a smaller unit, such as about `-6w`"),
+    ("people", "email_addresses(not domain = acme.com)", "syntax.negation_in_group",
+     "move it outside the group: `email_addresses(...) and not email_addresses.domain = acme.com`"),
+    ("people", "job_title(not in [a, b])", "syntax.negation_in_group",
+     "move it outside the group: `job_title(...) and job_title not in [a, b]`"),
+    ("people", 'phone_numbers = "0044 20 7946 0958"', "value.invalid_phone_number",
+     "write it with a leading + and the country code, such as +442079460958"),
+    ("companies", "fit_score = 3.0", "value.invalid_rating", "write a whole number from 0 to 5"),
+]
+
+
+@pytest.mark.parametrize(("target", "text", "code", "hint"), HINTS, ids=[h[1] for h in HINTS])
+def test_hint(target: str, text: str, code: str, hint: str) -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.compile_filter(text, target=target, schema="demo")
+    assert (caught.value.code, caught.value.hint) == (code, hint)
+
+
+def test_query_clause_order_hint() -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.compile_query("companies offset 10 limit 5", schema="demo")
+    assert caught.value.message == "Unexpected `limit`: expected the end of the query."
+    assert caught.value.hint == "a query's clauses come in this order: where, order by, limit, offset"
+
+
+def test_option_error_without_text_has_no_caret() -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.compile_filter("x = 1", target="companies", schema="demo", timezone="Mars/Base")
+    assert str(caught.value) == ("`Mars/Base` is not a known time zone.\n"
+                                 "  hint: use an IANA name such as `Europe/London` or `UTC`")
