@@ -865,7 +865,7 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
             before = glued.text if isinstance(glued, ast.Path) else glued.name
             hint += f", or write a title with spaces in backticks: `{before} {value}`"
     elif token.type == "COMPARATOR" and previous is not None and previous.lower() == "not":
-        hint = f"write `!=` for not equal, or put `not` before the condition"
+        hint = "write `!=` for not equal, or put `not` before the condition"
     elif start == "query" and token.type in ("WHERE", "ORDER", "LIMIT", "OFFSET"):
         hint = "a query's clauses come in this order: where, order by, limit, offset"
     elif start == "filter" and token.type in ("WHERE", "ORDER", "LIMIT", "OFFSET"):
