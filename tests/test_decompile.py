@@ -295,3 +295,82 @@ DOCUMENTED = [
 def test_documented_examples_recompile(target: str, data: Any, canonical: Any) -> None:
     text = _decompile(data, target)
     assert _compile(text, target) == canonical
+
+
+REQUESTS = [
+    ("query-body", {"filter": {"name": "a"}, "limit": 5},
+     "$: This is a query body (`filter`, `limit`), not a filter.",
+     "pass the value of `filter`"),
+    ("body-without-filter", {"sorts": [], "limit": 5},
+     "$: This is a query body (`sorts`, `limit`), not a filter.",
+     "this query body has no filter; pass `{}`"),
+    ("whole-request", {"method": "POST", "path": "/v2/objects/companies/records/query",
+                       "body": {"filter": {"name": "a"}}},
+     "$: This is a whole query request ({method, path, body}), not a filter.",
+     "pass the value of `body.filter`"),
+    ("request-without-filter", {"path": "/v2/objects/companies/records/query", "body": {}},
+     "$: This is a whole query request ({method, path, body}), not a filter.",
+     "this query has no filter; pass `{}`"),
+]
+
+
+@pytest.mark.parametrize(("data", "message", "hint"), [case[1:] for case in REQUESTS],
+                         ids=[case[0] for case in REQUESTS])
+def test_query_request_is_rejected_with_hint(data: Any, message: str, hint: str) -> None:
+    with pytest.raises(attioql.DecompileError) as caught:
+        _decompile(data)
+    assert caught.value.code == "value.invalid_filter_json"
+    assert caught.value.message == message
+    assert caught.value.hint == hint
+
+
+def test_filter_attribute_beside_query_keys_is_a_filter() -> None:
+    schema = {"objects": [{"id": {"object_id": "o1"}, "api_slug": "things"}],
+              "attributes": {"objects/things": [
+                  {"title": "Filter", "api_slug": "filter", "type": "text"}]}}
+    assert attioql.decompile({"filter": "x"}, target="things", schema=schema) == "filter = x"
+
+
+def test_extended_rules() -> None:
+    rules = attioql.DEFAULT_RULES.with_operators("text", None, ["$not_empty"])
+    compiled = attioql.compile_filter("name is not empty", target="companies", schema="demo",
+                                      rules=rules)
+    assert compiled == {"name": {"$not_empty": True}}
+    text = attioql.decompile(compiled, target="companies", schema="demo", rules=rules)
+    assert text == "name is not empty"
+    with pytest.raises(attioql.DecompileError) as caught:
+        _decompile(compiled)
+    assert caught.value.code == "value.unsupported_filter_operator"
+
+
+def test_long_in_list_round_trips() -> None:
+    text = f"tier in [{', '.join(['smb'] * 501)}]"
+    compiled = _compile(text)
+    assert len(compiled["$or"]) == 501
+    decompiled = _decompile(compiled)
+    assert decompiled == f"tier in [{', '.join(['SMB'] * 501)}]"
+    assert _compile(decompiled) == compiled
+
+
+def test_in_list_over_the_list_limit() -> None:
+    compiled = _compile("tier in [smb, smb, smb]")
+    with pytest.raises(attioql.DecompileError) as caught:
+        attioql.decompile(compiled, target="companies", schema="demo", max_list_size=2)
+    assert caught.value.code == "limit.list_size"
+    assert caught.value.message == "$.$or: The `$or` reads as a list of more than 2 values."
+
+
+def test_conditions_limit_counts_text_conditions() -> None:
+    compiled = _compile("tier in [smb, smb, smb] and name = a")
+    text = attioql.decompile(compiled, target="companies", schema="demo", max_conditions=2)
+    assert text == "tier in [SMB, SMB, SMB] and name = a"
+    with pytest.raises(attioql.DecompileError) as caught:
+        attioql.decompile(compiled, target="companies", schema="demo", max_conditions=1)
+    assert caught.value.code == "limit.conditions"
+    assert caught.value.message == "$: The filter has more than 1 conditions."
+
+
+def test_depth_of_compiled_in_list_round_trips() -> None:
+    text = "not " * 64 + "is_customer in [true, false]"
+    compiled = _compile(text)
+    assert _compile(_decompile(compiled)) == compiled

@@ -54,8 +54,39 @@ SENTENCES = [
      "Companies whose customer is not checked."),
     ("emptiness", "companies", "domains is empty", "Companies whose domains is empty."),
     ("group", "people", "email_addresses(domain = example.com and local starts with j)",
-     "People whose email addresses has one value whose email domain is \"example.com\" and "
+     "People whose email addresses has a value whose email domain is \"example.com\" and "
      "whose local part starts with \"j\"."),
+    ("group-single-value", "companies", "primary_location(city = Berlin and country = de)",
+     "Companies whose primary location's city is \"Berlin\" and whose primary location's "
+     "country code is DE."),
+    ("group-through-path", "people", "company.primary_location(city = Berlin and country = de)",
+     "People whose company's primary location's city is \"Berlin\" and whose company's "
+     "primary location's country code is DE."),
+    ("group-through-many", "companies", "team.name(first_name = John and last_name = Lee)",
+     "Companies whose team's name has a value whose first name is \"John\" and whose last "
+     "name is \"Lee\"."),
+    ("group-multiselect", "companies", "categories(= saas and active_from >= 2024-01-01)",
+     "Companies whose categories has a value that is SaaS and whose active-from date was on "
+     "or after 1 Jan 2024."),
+    ("group-multi-value-only", "companies", "domains(domain contains acme and domain ends with io)",
+     "Companies whose domains has a value that contains \"acme\" and ends with \"io\"."),
+    ("group-in-or", "companies", "tier = smb or primary_location(city = a and region = b)",
+     "Companies whose tier is SMB or (whose primary location's city is \"a\" and whose "
+     "primary location's region is \"b\")."),
+    ("group-created-at", "companies", "created_at(>= 2024-01-10T09:30Z and < 2024-01-17T10:00Z)",
+     "Companies created on or after 10 Jan 2024, 09:30 UTC and before 17 Jan 2024, 10:00 UTC."),
+    ("group-interaction-dates", "companies",
+     "last_calendar_interaction(> 2024-01-01T10:00Z and < 2024-01-05T10:00Z)",
+     "Companies whose last calendar interaction was after 1 Jan 2024, 10:00 UTC and before "
+     "5 Jan 2024, 10:00 UTC."),
+    ("group-interaction-owner", "companies", "last_email_interaction(at >= 2024-01-01 and owner = tom)",
+     "Companies whose last email interaction was on or after 1 Jan 2024 and whose last email "
+     "interaction's owner is Tom Lee."),
+    ("group-numbers", "companies", "arr(> 1 and <= 5)", "Companies whose ARR is more than 1 and is at most 5."),
+    ("path-created-at", "companies", "parent_company.created_at >= 2024-01-01",
+     "Companies whose parent company was created on or after 1 Jan 2024."),
+    ("path-not-created", "companies", "parent_company.created_at != 2024-01-01",
+     "Companies whose parent company was not created on 1 Jan 2024."),
     ("member-by-me", "deals", "owner = me", "Deals whose deal owner is José Álvarez."),
     ("record-id", "people", "company = 8c1e0f0a-1111-4222-8333-944455556666",
      "People whose company is the record 8c1e0f0a-1111-4222-8333-944455556666."),
@@ -83,3 +114,92 @@ def test_explain_rejects_invalid_text() -> None:
         attioql.explain("owner = me", target="deals", schema="demo", now=NOW)
     assert caught.value.code == "value.current_member_missing"
     assert caught.value.span == (8, 10)
+
+
+MEMBERSHIP = [
+    ("checkbox-both", "is_customer in [true, false]",
+     "Companies whose customer is either checked or unchecked."),
+    ("checkbox-both-reversed", "is_customer in [false, true]",
+     "Companies whose customer is either checked or unchecked."),
+    ("checkbox-neither", "is_customer not in [true, false]",
+     "Companies whose customer is neither checked nor unchecked."),
+    ("checkbox-not-in-one", "is_customer not in [false]", "Companies whose customer is checked."),
+    ("checkbox-repeated", "is_customer in [true, yes]", "Companies whose customer is checked."),
+    ("text-not-in-two", "name not in [a, b]", 'Companies whose name is neither "a" nor "b".'),
+    ("text-not-in-three", "name not in [a, b, c]",
+     'Companies whose name is not any of "a", "b" or "c".'),
+    ("number-in", "fit_score in [1, 2]", "Companies whose fit score is 1 or 2."),
+    ("number-not-in", "arr not in [1, 2, 3]", "Companies whose ARR is not any of 1, 2 or 3."),
+    ("date-in", "renewal_date in [2024-01-01, 2024-02-01]",
+     "Companies whose renewal date is on 1 Jan 2024 or 1 Feb 2024."),
+    ("date-not-in-two", "renewal_date not in [2024-01-01, 2024-02-01]",
+     "Companies whose renewal date is on neither 1 Jan 2024 nor 1 Feb 2024."),
+    ("date-not-in-three", "renewal_date not in [2024-01-01, 2024-02-01, 2024-03-01]",
+     "Companies whose renewal date is not on any of 1 Jan 2024, 1 Feb 2024 or 1 Mar 2024."),
+    ("timestamp-in", "created_at in [2024-01-01, 2024-02-01]",
+     "Companies created on 1 Jan 2024 or created on 1 Feb 2024."),
+    ("multiselect-not-in", "categories not in [saas, fintech, ai]",
+     "Companies whose categories do not include any of SaaS, Fintech or AI."),
+    ("select-not-in", "tier not in [smb]", "Companies whose tier is not SMB."),
+    ("member-in", "owner in [tom, ann.smith@example.com]",
+     "Companies whose owner is Tom Lee or Ann Smith."),
+    ("member-not-in", "owner not in [tom, ann.smith@example.com]",
+     "Companies whose owner is neither Tom Lee nor Ann Smith."),
+    ("interaction-type-in", "last_email_interaction.type in [email, call]",
+     "Companies whose last email interaction's type is email or call."),
+    ("domain-not-in", "domains not in [acme.com, globex.io]",
+     'Companies whose domains is neither "acme.com" nor "globex.io".'),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in MEMBERSHIP],
+                         ids=[case[0] for case in MEMBERSHIP])
+def test_explain_membership(text: str, expected: str) -> None:
+    assert attioql.explain(text, target="companies", schema="demo", now=NOW) == expected
+
+
+def test_explain_status_not_in() -> None:
+    sentence = attioql.explain("stage not in [lead, lost]", target="deals", schema="demo",
+                               now=NOW)
+    assert sentence == "Deals whose deal stage is neither Lead nor Lost."
+
+
+def test_explain_record_not_in() -> None:
+    first, second = ("8c1e0f0a-1111-4222-8333-944455556666",
+                     "8c1e0f0a-1111-4222-8333-944455556667")
+    sentence = attioql.explain(f"company not in [{first}, {second}]", target="people",
+                               schema="demo", now=NOW)
+    assert sentence == (f"People whose company is neither the record {first} nor the record "
+                        f"{second}.")
+
+
+def test_explain_group_without_property_is_an_error() -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.explain("primary_location(= Berlin)", target="companies", schema="demo",
+                        now=NOW)
+    assert caught.value.code == "operator.property_required"
+    assert caught.value.span == (17, 18)
+
+
+def test_explain_takes_extended_rules() -> None:
+    rules = attioql.DEFAULT_RULES.with_operators("text", None, ["$not_empty"])
+    sentence = attioql.explain("name is not empty", target="companies", schema="demo",
+                               now=NOW, rules=rules)
+    assert sentence == "Companies whose name is not empty."
+
+
+def test_explain_takes_limits() -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.explain("name = a and name = b", target="companies", schema="demo", now=NOW,
+                        max_conditions=1)
+    assert caught.value.code == "limit.conditions"
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.explain("name = abc", target="companies", schema="demo", now=NOW,
+                        limits=attioql.Limits(max_length=5))
+    assert caught.value.code == "limit.length"
+
+
+def test_explain_long_in_list() -> None:
+    text = f"tier in [{', '.join(['smb'] * 501)}]"
+    sentence = attioql.explain(text, target="companies", schema="demo", now=NOW)
+    assert sentence == "Companies whose tier is " + ", ".join(["SMB"] * 500) + " or SMB."

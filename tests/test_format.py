@@ -52,6 +52,11 @@ FORMATTED = [
      "created_at > 3 days ago and created_at < now -1y and created_at = last 30 days",
      "created_at > 3 days ago and created_at < now - 1y and created_at = last 30 days"),
     ("relative-words-on-text-are-quoted", "companies", "name = next week", 'name = "next week"'),
+    ("unit-words-lower-case", "companies",
+     "created_at > -7 Days and created_at < 3 DAYS AGO and created_at > -2WEEKS "
+     "and renewal_date < +1_0D",
+     "created_at > -7 days and created_at < 3 days ago and created_at > -2 weeks "
+     "and renewal_date < +10d"),
     ("datetime-upper-case", "companies", "created_at > 2024-01-10t09:30z",
      "created_at > 2024-01-10T09:30Z"),
     ("group", "people", "email_addresses( domain = acme.com AND local starts with 'j' )",
@@ -170,3 +175,40 @@ def test_format_then_compile_matches() -> None:
     formatted = attioql.format(text, target="companies", schema="demo")
     assert attioql.compile_filter(formatted, target="companies", schema="demo", now=NOW) == \
         attioql.compile_filter(text, target="companies", schema="demo", now=NOW)
+
+
+def test_format_takes_extended_rules() -> None:
+    rules = attioql.DEFAULT_RULES.with_operators("text", None, ["$not_empty"])
+    text = attioql.format("NAME IS NOT EMPTY", target="companies", schema="demo", rules=rules)
+    assert text == "name is not empty"
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.format("name is not empty", target="companies", schema="demo")
+    assert caught.value.code == "operator.not_allowed"
+
+
+def test_format_takes_limits() -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.format("tier in [smb, enterprise]", target="companies", schema="demo",
+                       max_list_size=1)
+    assert caught.value.code == "limit.list_size"
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.format("(name = a)", target="companies", schema="demo",
+                       limits=attioql.Limits(max_depth=0))
+    assert caught.value.code == "limit.depth"
+
+
+def test_cli_explain_group_on_location(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["explain", "-t", "people", "--schema", "demo",
+                   "company.primary_location(city = Berlin and country = de)"])
+    assert status == 0
+    assert capsys.readouterr().out == (
+        "People whose company's primary location's city is \"Berlin\" and whose company's "
+        "primary location's country code is DE.\n")
+
+
+def test_cli_decompile_query_body(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "body.json"
+    path.write_text('{"filter": {"name": "a"}}', "utf-8")
+    assert main(["decompile", "-t", "companies", "--schema", "demo", str(path)]) == 1
+    assert capsys.readouterr().err == ("error: $: This is a query body (`filter`), not a "
+                                       "filter.\n  hint: pass the value of `filter`\n")

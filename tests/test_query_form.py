@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 import attioql
+from attioql.cli import main
 
 QUERIES = [
     ("filter-sort-limit-offset",
@@ -96,3 +97,24 @@ def test_query_reports_every_sort_and_limit_error() -> None:
                               schema="demo")
     assert [error.code for error in caught.value.errors] == [
         "unknown.attribute", "operator.not_sortable", "value.invalid_limit"]
+
+
+WARNINGS = [
+    ("archived-status", "recruiting where stage = withdrawn",
+     "1:26: warning: `Withdrawn` is an archived status of `stage`; only older records can "
+     "have it.\n  recruiting where stage = withdrawn\n                           ^^^^^^^^^\n"),
+    ("suspended-member", "companies where owner = sam order by name",
+     "1:25: warning: Sam Reed (sam@example.com) is a suspended member.\n"
+     "  companies where owner = sam order by name\n                          ^^^\n"),
+    ("no-warning", "companies where tier = smb", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in WARNINGS],
+                         ids=[case[0] for case in WARNINGS])
+def test_cli_query_prints_warnings(capsys: pytest.CaptureFixture[str], text: str,
+                                   expected: str) -> None:
+    assert main(["query", "--schema", "demo", "--compact", text]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == expected
+    assert captured.out.startswith('{"method":"POST"')

@@ -22,7 +22,9 @@ reject (a rating of 7, a phone number without a country code) is reported here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -32,10 +34,12 @@ from typing import Any
 from . import ast
 from .binder import BindProblem, _close_names, _or_list, article
 from .core import Context, SchemaSource, compile_with_warnings, make_context
+from .core import _resolve_limits as resolve_limits
 from .dates import Clock
 from .errors import AttioQLError, DecompileError, Diagnostic, ErrorCode
 from .formatter import render_filter
-from .rules import ATTIO_OPERATORS, VALUE, AttioOperator, PropertyRule, TypeRule
+from .parser import Limits
+from .rules import ATTIO_OPERATORS, VALUE, AttioOperator, PropertyRule, Rules, TypeRule
 from .schema import Attribute, Target, fold
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -52,6 +56,8 @@ _DSL_OPERATORS: dict[str, ast.Operator] = {
 # Operators that have a negated spelling, so `$not` around them reads as one condition.
 _NEGATABLE = frozenset({"=", "in", "between", "contains", "starts_with", "ends_with",
                         "not_empty"})
+# The keys of a query body, beside `filter`.
+_QUERY_BODY_KEYS = frozenset({"filter", "sorts", "limit", "offset"})
 _WRONG_OPERATORS = {
     "$ne": "negate with `$not`", "$neq": "negate with `$not`", "$nin": "negate `$in` with `$not`",
     "$is_empty": "write `{\"$not\": {... \"$not_empty\": true}}`",
@@ -60,21 +66,38 @@ _WRONG_OPERATORS = {
 
 
 def decompile(filter_json: Any, *, target: str, schema: SchemaSource = None,
-              timezone: str = "UTC") -> str:
+              timezone: str = "UTC", rules: Rules | None = None, limits: Limits | None = None,
+              max_length: int | None = None, max_depth: int | None = None,
+              max_list_size: int | None = None, max_conditions: int | None = None) -> str:
     """Return canonical attioql text for Attio filter JSON.
 
-    ``target`` and ``schema`` are as for :func:`attioql.compile_filter`. ``timezone`` only
-    chooses how time ranges read: a range of whole days in that zone is written as dates,
-    which compile back to the same JSON in the same zone. Raises :class:`DecompileError`
-    (an :class:`AttioQLError`) for JSON that attioql cannot express; its message starts
-    with the JSON path of the offending part, such as ``$.$and[1].stage``.
+    ``target``, ``schema``, ``rules``, ``limits`` and the ``max_*`` overrides are as for
+    :func:`attioql.compile_filter`. The limits apply to the text the JSON reads as, so JSON
+    that a compile within the limits produced is accepted: an ``$or`` of 600 equalities
+    that reads as one `in` list is one condition. ``timezone`` only chooses how time ranges
+    read: a range of whole days in that zone is written as dates, which compile back to the
+    same JSON in the same zone only. Raises :class:`DecompileError` (an
+    :class:`AttioQLError`) for JSON that attioql cannot express; its message starts with
+    the JSON path of the offending part, such as ``$.$and[1].stage``.
     """
-    context = make_context(target, schema, None, timezone, None, None, None)
+    resolved_limits = resolve_limits(limits, max_length, max_depth, max_list_size,
+                                     max_conditions)
+    context = make_context(target, schema, None, timezone, None, rules, resolved_limits)
     reader = _Reader(context)
     node = reader.filter(filter_json, "$", 0)
+    reader.check_text_conditions()
     for leaf, where in reader.leaves:
         reader.verify(leaf, where)
     return render_filter(node)
+
+
+def trusted_limits(limits: Limits) -> Limits:
+    """Return limits for reading JSON that a compile within ``limits`` produced.
+
+    Such JSON may hold many more conditions than its text, because an `in` list becomes an
+    ``$or`` of equalities, which also adds a level of nesting."""
+    return Limits(max_length=sys.maxsize, max_depth=limits.max_depth + 1,
+                  max_list_size=sys.maxsize, max_conditions=sys.maxsize)
 
 
 # Errors --------------------------------------------------------------------------------
@@ -120,26 +143,34 @@ class _Attribute:
 
 
 class _Reader:
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Context, limits: Limits | None = None) -> None:
         self.context = context
+        self.limits = limits or context.limits
         self.schema = context.schema
         self.target = context.target
         self.clock = Clock(datetime(2000, 1, 1, tzinfo=timezone.utc), context.clock.zone)
         self.leaves: list[tuple[ast.Filter, str]] = []
         # Conditions whose `in` would compile to an `$or` of equalities, by id().
         self.in_means_or: set[int] = set()
+        # JSON conditions read so far, and how many fewer the text has because an `$or`
+        # of equalities reads as one `in` condition.
         self.conditions = 0
+        self.merged_conditions = 0
 
     # Logic -----------------------------------------------------------------------------
 
     def filter(self, value: Any, where: str, depth: int) -> ast.Filter | None:
         """Read the filter at ``where``; return ``None`` only for an empty object at the top."""
-        if depth > self.context.limits.max_depth:
+        # `in` compiles to an `$or` one level below the condition, so JSON a compile
+        # produced may nest one level deeper than its text.
+        if depth > self.limits.max_depth + 1:
             raise _error("limit.depth", where,
-                         f"The filter nests deeper than {self.context.limits.max_depth} levels.",
+                         f"The filter nests deeper than {self.limits.max_depth + 1} levels.",
                          "flatten the filter")
         if not isinstance(value, dict):
             raise _shape(where, f"A filter must be an object, not {_describe(value)}.")
+        if depth == 0:
+            self._reject_request(value)
         if not value:
             if depth == 0:
                 return None
@@ -183,6 +214,12 @@ class _Reader:
             return ast.And(tuple(operands))
         as_in = _as_in_list(operands, self.in_means_or)
         if as_in is not None:
+            if len(as_in.predicate.values) > self.limits.max_list_size:
+                raise _error("limit.list_size", where,
+                             f"The `{key}` reads as a list of more than "
+                             f"{self.limits.max_list_size} values.",
+                             "split the list into several filters")
+            self.merged_conditions += len(operands) - 1
             self.leaves.append((as_in, where))
             return as_in
         return ast.Or(tuple(operands))
@@ -202,6 +239,35 @@ class _Reader:
             return ast.Not(ast.Not(ast.Condition(operand.path, positive)))
         return ast.Condition(operand.path, ast.Predicate(predicate.operator, True,
                                                          predicate.values))
+
+    def _reject_request(self, value: dict[Any, Any]) -> None:
+        """Raise for a query request or body passed where its filter belongs."""
+        if "body" in value and isinstance(value.get("path"), str):
+            body = value["body"]
+            hint = ("pass the value of `body.filter`"
+                    if isinstance(body, dict) and "filter" in body
+                    else "this query has no filter; pass `{}`")
+            raise _shape("$", "This is a whole query request ({method, path, body}), not a "
+                         "filter.", hint)
+        keys = [key for key in value if isinstance(key, str)]
+        query_keys = [key for key in keys if key in _QUERY_BODY_KEYS
+                      and key not in self.target.attributes]
+        if not query_keys or len(query_keys) != len(value):
+            return
+        hint = ("pass the value of `filter`" if "filter" in value
+                else "this query body has no filter; pass `{}`")
+        listed = ", ".join(f"`{key}`" for key in query_keys)
+        raise _shape("$", f"This is a query body ({listed}), not a filter.", hint)
+
+    def check_text_conditions(self) -> None:
+        """Raise when the text the JSON reads as has more conditions than the limit."""
+        if self.conditions - self.merged_conditions > self.limits.max_conditions:
+            raise self._too_many_conditions("$")
+
+    def _too_many_conditions(self, where: str) -> DecompileError:
+        return _error("limit.conditions", where,
+                      f"The filter has more than {self.limits.max_conditions} conditions.",
+                      "split it into several queries")
 
     def _unknown_operator(self, key: str, where: str, logical: bool = False) -> DecompileError:
         hint = _WRONG_OPERATORS.get(key.lower())
@@ -296,10 +362,10 @@ class _Reader:
     def _condition(self, reached: _Attribute, body: Any, where: str,
                    in_path: bool) -> ast.Filter:
         self.conditions += 1
-        if self.conditions > self.context.limits.max_conditions:
-            raise _error("limit.conditions", where,
-                         f"The filter has more than {self.context.limits.max_conditions} "
-                         "conditions.", "split it into several queries")
+        # Each condition takes at least two characters of text (`a in [1,2]`), so JSON
+        # with more conditions than `max_length` cannot read as text within the limits.
+        if self.conditions > max(self.limits.max_length, self.limits.max_conditions):
+            raise self._too_many_conditions(where)
         rule = reached.rule
         if rule.type == "record-reference":
             node: ast.Filter = self._record(reached, body, where)
@@ -703,8 +769,10 @@ class _Reader:
     def verify(self, leaf: ast.Filter, where: str) -> None:
         """Compile one condition, so that a value attioql rejects is reported here."""
         text = render_filter(leaf)
+        # The JSON passed the limits already; its text may be longer than the JSON.
+        context = dataclasses.replace(self.context, limits=trusted_limits(self.limits))
         try:
-            compile_with_warnings(text, self.context)
+            compile_with_warnings(text, context)
         except AttioQLError as error:
             first = error.errors[0]
             raise DecompileError([Diagnostic(first.code, f"{where}: {first.message}", (0, 0),

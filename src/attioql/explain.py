@@ -10,14 +10,18 @@ whose owner is Tom Lee."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from . import ast
 from .binder import Binder
+from .binder import _Resolved as Resolved
 from .core import SchemaSource, compile_with_warnings, make_context
-from .decompiler import _Reader
-from .rules import VALUE, ValueKind
-from .schema import Schema, Target
+from .core import _resolve_limits as resolve_limits
+from .decompiler import _Reader, trusted_limits
+from .parser import Limits
+from .rules import VALUE, Rules, ValueKind
+from .schema import Attribute, Schema, Target
 
 _PROPERTY_LABELS = {
     "full_name": "full name", "first_name": "first name", "last_name": "last name",
@@ -40,17 +44,24 @@ _TEXT_VERBS = {"contains": ("contains", "does not contain"),
 
 def explain(text: str, *, target: str, schema: SchemaSource = None, now: datetime | None = None,
             timezone: str = "UTC", current_member: str | None = None,
-            week_start: int = 0) -> str:
+            rules: Rules | None = None, limits: Limits | None = None, week_start: int = 0,
+            max_length: int | None = None, max_depth: int | None = None,
+            max_list_size: int | None = None, max_conditions: int | None = None) -> str:
     """Describe in one English sentence which records the filter ``text`` selects.
 
-    Options are as for :func:`attioql.compile_filter`. Dates in the sentence are absolute,
-    computed from ``now`` in ``timezone``. ``week_start`` is 0 for Monday to 6 for Sunday.
-    Raises :class:`AttioQLError` for text that does not compile.
+    Options are as for :func:`attioql.compile_filter`: ``rules``, ``limits`` and the
+    ``max_*`` overrides apply to the compile of ``text``. Dates in the sentence are
+    absolute, computed from ``now`` in ``timezone``. ``week_start`` is 0 for Monday to 6
+    for Sunday. Raises :class:`AttioQLError` for text that does not compile.
     """
-    context = make_context(target, schema, now, timezone, current_member, None, None,
-                           week_start)
+    resolved_limits = resolve_limits(limits, max_length, max_depth, max_list_size,
+                                     max_conditions)
+    context = make_context(target, schema, now, timezone, current_member, rules,
+                           resolved_limits, week_start)
     compiled, _warnings = compile_with_warnings(text, context)
-    node = _Reader(context).filter(compiled, "$", 0)
+    # The JSON comes from a compile that passed the limits, so reading it back needs none:
+    # a list of 1,000 values is one condition in text but 1,000 conditions in JSON.
+    node = _Reader(context, trusted_limits(context.limits)).filter(compiled, "$", 0)
     subject = _subject(context.target)
     if node is None:
         return f"All {subject[0].lower()}{subject[1:]}."
@@ -95,7 +106,12 @@ class _Describer:
             parts = []
             for operand in node.operands:
                 phrase = self.filter(operand)
-                if isinstance(operand, (ast.And, ast.Or)) and type(operand) is not type(node):
+                mixed = (isinstance(operand, (ast.And, ast.Or))
+                         and type(operand) is not type(node))
+                # A group reads as several clauses joined with "and".
+                grouped = (isinstance(node, ast.Or) and isinstance(operand, ast.Group)
+                           and len(operand.members) > 1)
+                if mixed or grouped:
                     phrase = f"({phrase})"
                 parts.append(phrase)
             return joiner.join(parts)
@@ -105,95 +121,154 @@ class _Describer:
 
     # Names -------------------------------------------------------------------------------
 
-    def _noun(self, path: ast.Path) -> tuple[str, ValueKind, bool, bool]:
-        """Name what a path reaches in English. Also return its value kind, whether the
-        attribute is multi-valued, and whether its dates lie ahead (`next_*` interactions)."""
-        predicate = ast.Predicate("=", False, (ast.Literal("date", "2000-01-01"),))
+    def _subject(self, path: ast.Path) -> _Subject:
+        """Resolve a path, and name the attributes along it in English."""
         resolved = self.binder.resolve_path(path)
-        property_name = self.binder._choose_property(resolved, predicate, path.span)
-        kind = resolved.type_rule.properties[property_name].value_kind
         words = [self._title(owner, slug) for owner, slug in resolved.path]
-        if resolved.property not in (None, VALUE, "interacted_at"):
-            assert resolved.property is not None
-            words.append(_PROPERTY_LABELS.get(resolved.property,
-                                              resolved.property.replace("_", " ")))
-        noun = "".join(_possessive(word) for word in words[:-1]) + words[-1]
-        future = resolved.attribute.slug.startswith("next_")
-        return noun, kind, resolved.attribute.is_multiselect, future
+        many = any(self._is_multiselect(owner, slug) for owner, slug in resolved.path)
+        multiple = resolved.attribute.is_multiselect
+        return _Subject(resolved, words, many, multiple,
+                        resolved.attribute.slug.startswith("next_"))
 
     def _title(self, owner: str, slug: str) -> str:
         if slug == "parent_record":
             return "parent record"
-        target = self.schema.objects.get(owner) or self.schema.lists.get(owner)
-        attribute = target.attributes.get(slug) if target is not None else None
+        attribute = self._attribute(owner, slug)
         return lower_title(attribute.title) if attribute is not None else slug
+
+    def _is_multiselect(self, owner: str, slug: str) -> bool:
+        attribute = self._attribute(owner, slug)
+        return attribute is not None and attribute.is_multiselect
+
+    def _attribute(self, owner: str, slug: str) -> Attribute | None:
+        target = self.schema.objects.get(owner) or self.schema.lists.get(owner)
+        return target.attributes.get(slug) if target is not None else None
+
+    def _kind(self, subject: _Subject, property_name: str) -> ValueKind:
+        return subject.resolved.type_rule.properties[property_name].value_kind
+
+    @staticmethod
+    def _participle(subject: _Subject, kind: ValueKind) -> str | None:
+        """Return "created" for a timestamp attribute titled "Created at", else ``None``.
+
+        Such an attribute reads as a verb: "created after 1 Jan 2024"."""
+        if kind != "timestamp" or not subject.words[-1].endswith(" at"):
+            return None
+        return subject.words[-1][:-3]
 
     # Conditions --------------------------------------------------------------------------
 
     def _condition(self, node: ast.Condition, negate: bool) -> str:
-        noun, kind, multiple, future = self._noun(node.path)
         predicate = node.predicate
+        subject = self._subject(node.path)
+        property_name = self.binder._choose_property(subject.resolved, predicate,
+                                                     node.path.span)
+        kind = self._kind(subject, property_name)
+        words = list(subject.words)
+        if subject.resolved.property not in (None, VALUE, "interacted_at"):
+            words.append(_property_label(property_name))
+        noun = _chain(words)
         negated = predicate.negated != negate
         if predicate.operator == "not_empty":
             return f"whose {noun} {'is empty' if negated else 'is not empty'}"
-        verb = self._verb(predicate, kind, negated, multiple, future)
-        if kind == "timestamp" and len(node.path.segments) == 1 and noun.endswith(" at"):
-            # `created_at = today` reads "created on 17 Jan 2024".
-            rest = verb.split(" ", 1)[1]
-            if rest.startswith("not "):
-                return f"not {noun[:-3]} {rest[4:]}"
-            return f"{noun[:-3]} {rest}"
+        participle = (self._participle(subject, kind)
+                      if subject.resolved.property is None else None)
+        if participle is not None:
+            phrase = self._time_phrase(predicate, negated)
+            return _participle_clause(subject.words, participle, [phrase])
+        verb = self._verb(predicate, kind, negated, subject.multiple, subject.future)
         return f"whose {noun} {verb}"
 
     def _group(self, node: ast.Group) -> str:
-        noun, _kind, _multiple, future = self._noun(node.path)
-        phrases = []
+        subject = self._subject(node.path)
+        noun = _chain(subject.words)
+        rule = subject.resolved.type_rule
+        labelled: list[tuple[str | None, str]] = []
+        kinds: set[ValueKind] = set()
+        time_phrases: list[str] = []
         for member in node.members:
-            if member.path is None:
-                kind = self._noun(node.path)[1]
-                label = None
-            else:
-                member_path = ast.Path(node.path.segments + member.path.segments)
-                kind = self._noun(member_path)[1]
-                name = member.path.segments[0].name
-                label = _PROPERTY_LABELS.get(name, name.replace("_", " "))
             predicate = member.predicate
+            if member.path is None:
+                property_name = self.binder._choose_property(subject.resolved, predicate,
+                                                             predicate.operator_span)
+            else:
+                property_name = self.binder._member_property(subject.resolved, member.path)
+            # The property a bare attribute means reads as the attribute itself, as in a
+            # condition: an interaction's date, a domain's domain.
+            label = (None if member.path is None
+                     or property_name in (VALUE, rule.default_property)
+                     else _property_label(property_name))
+            kind = rule.properties[property_name].value_kind
             if predicate.operator == "not_empty":
                 verb = "is not empty"
+                kinds.add("none")
             else:
-                verb = self._verb(predicate, kind, False, False, future)
-            phrases.append(verb if label is None else f"whose {label} {verb}")
-        if all(member.path is None for member in node.members):
-            return f"whose {noun} " + " and ".join(phrases)
-        return f"whose {noun} has one value " + " and ".join(phrases)
+                verb = self._verb(predicate, kind, False, False, subject.future)
+                kinds.add(kind if label is None else "none")
+                if kind in ("date", "timestamp"):
+                    time_phrases.append(self._time_phrase(predicate, False))
+            labelled.append((label, verb))
+        if len(kinds) == 1 and kinds <= {"date", "timestamp"}:
+            # Only dates of the attribute itself: "created after X and before Y".
+            participle = self._participle(subject, "timestamp")
+            if participle is not None:
+                return _participle_clause(subject.words, participle, time_phrases)
+            if not subject.many:
+                tense = "was" if kinds == {"timestamp"} and not subject.future else "is"
+                return f"whose {noun} {tense} " + " and ".join(time_phrases)
+        if subject.many:
+            # Every member must hold for one and the same value of the attribute.
+            if all(label is None for label, _verb in labelled):
+                return f"whose {noun} has a value that " + " and ".join(
+                    verb for _label, verb in labelled)
+            clauses = [f"that {verb}" if label is None else f"whose {label} {verb}"
+                       for label, verb in labelled]
+            return f"whose {noun} has a value " + " and ".join(clauses)
+        if all(label is None for label, _verb in labelled):
+            return f"whose {noun} " + " and ".join(verb for _label, verb in labelled)
+        # One value only, so the group means the same as separate conditions.
+        return " and ".join(f"whose {noun} {verb}" if label is None
+                            else f"whose {_possessive(noun)}{label} {verb}"
+                            for label, verb in labelled)
+
+    # Verbs -------------------------------------------------------------------------------
+
+    def _time_phrase(self, predicate: ast.Predicate, negated: bool) -> str:
+        """Describe a date comparison without its verb: "on or after 1 Nov 2023"."""
+        operator = predicate.operator
+        values = [self._value(value, "timestamp") for value in predicate.values]
+        if operator == "between":
+            return f"{'not ' if negated else ''}between {values[0]} and {values[1]}"
+        if operator == "in":
+            if not negated:
+                return f"on {_or(values)}"
+            if len(values) == 2:
+                return f"on neither {values[0]} nor {values[1]}"
+            return f"not on any of {_or(values)}"
+        at = "at" if operator == "=" and ":" in values[0] else _TIME_COMPARISONS[operator]
+        return f"{'not ' if negated else ''}{at} {values[0]}"
 
     def _verb(self, predicate: ast.Predicate, kind: ValueKind, negated: bool,
               multiple: bool, future: bool) -> str:
         operator = predicate.operator
-        values = [self._value(value, kind) for value in predicate.values]
         if kind in ("date", "timestamp"):
             tense = "was" if kind == "timestamp" and not future else "is"
-            if operator == "between":
-                return f"{tense} {'not ' if negated else ''}between {values[0]} and {values[1]}"
-            if operator == "in":
-                return f"{tense} {'not ' if negated else ''}on {_or(values)}"
-            at = "at" if operator == "=" and ":" in values[0] else _TIME_COMPARISONS[operator]
-            return f"{tense} {'not ' if negated else ''}{at} {values[0]}"
+            return f"{tense} {self._time_phrase(predicate, negated)}"
+        if kind == "boolean":
+            return _checkbox_verb(predicate, negated)
+        values = [self._value(value, kind) for value in predicate.values]
         if operator in _TEXT_VERBS:
             positive, negative = _TEXT_VERBS[operator]
             return f"{negative if negated else positive} {values[0]}"
-        if kind == "boolean":
-            checked = predicate.values[0].text == "true"
-            return "is checked" if checked != negated else "is not checked"
+        # A multi-select attribute matches when one of its options is the value.
         is_word = "include" if multiple and kind in ("option", "status") else "is"
         not_word = "do not include" if is_word == "include" else "is not"
         if operator == "in":
-            if negated:
-                if len(values) == 2:
-                    return f"{'include' if is_word == 'include' else 'is'} neither " \
-                           f"{values[0]} nor {values[1]}"
-                return f"{not_word} any of {_or(values)}"
-            return f"{is_word} {_or(values)}"
+            if not negated:
+                return f"{is_word} {_or(values)}"
+            if len(values) == 2:
+                return f"{is_word} neither {values[0]} nor {values[1]}"
+            return f"{not_word} any of {_or(values)}"
         if operator == "between":
             return f"is {'not ' if negated else ''}between {values[0]} and {values[1]}"
         if operator in _COMPARISONS:
@@ -217,6 +292,50 @@ class _Describer:
         if value.kind == "uuid" and kind == "record_id":
             return f"the record {value.text}"
         return value.text
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """A resolved path with the English titles of the attributes along it."""
+
+    resolved: Resolved
+    words: list[str]
+    many: bool
+    """Whether an attribute along the path, or the attribute itself, holds several values."""
+    multiple: bool
+    """Whether the attribute itself holds several values."""
+    future: bool
+    """Whether its dates lie ahead (the `next_*` interactions)."""
+
+
+def _property_label(name: str) -> str:
+    return _PROPERTY_LABELS.get(name, name.replace("_", " "))
+
+
+def _chain(words: Sequence[str]) -> str:
+    """Join attribute titles along a path: "company's primary location's city"."""
+    return "".join(_possessive(word) for word in words[:-1]) + words[-1]
+
+
+def _participle_clause(words: Sequence[str], participle: str, phrases: Sequence[str]) -> str:
+    """Describe dates of an attribute that reads as a verb: "created after 1 Jan 2024", or
+    through a path "whose parent company was created after 1 Jan 2024"."""
+    negated = len(phrases) == 1 and phrases[0].startswith("not ")
+    joined = phrases[0][4:] if negated else " and ".join(phrases)
+    action = f"{'not ' if negated else ''}{participle} {joined}"
+    if len(words) == 1:
+        return action
+    return f"whose {_chain(words[:-1])} was {action}"
+
+
+def _checkbox_verb(predicate: ast.Predicate, negated: bool) -> str:
+    """Describe a checkbox condition; `in` may list both states, and then matches both."""
+    states = {value.text == "true" for value in predicate.values if isinstance(value, ast.Literal)}
+    if len(states) == 2:
+        return ("is neither checked nor unchecked" if negated
+                else "is either checked or unchecked")
+    (checked,) = states
+    return "is checked" if checked != negated else "is not checked"
 
 
 def _possessive(word: str) -> str:

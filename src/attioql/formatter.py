@@ -16,12 +16,14 @@ from typing import Literal as TypingLiteral
 from . import ast
 from .binder import Binder
 from .core import SchemaSource, make_context
+from .core import _resolve_limits as resolve_limits
 from .errors import AttioQLError, BindError
-from .parser import KEYWORDS, parse_filter
-from .rules import VALUE, ValueKind
+from .parser import KEYWORDS, Limits, parse_filter
+from .rules import VALUE, Rules, ValueKind
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SHORT_UNITS = frozenset({"min", "h", "d", "w", "mo", "y"})
+_DURATION = re.compile(r"([+-]?)([\d_]+)\s*([A-Za-z]+)")
 _TIME_KINDS = frozenset({"date", "timestamp"})
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _PLACEHOLDER_MEMBER = "00000000-0000-4000-8000-000000000000"
@@ -82,6 +84,15 @@ def _duration_text(amount: int, unit: str) -> str:
     if unit in _SHORT_UNITS:
         return f"{amount}{unit}"
     return f"{amount} {unit}"
+
+
+def _canonical_duration(text: str) -> str:
+    """Spell a signed duration such as `-7 Days` the way relative dates print: `-7 days`."""
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        return text
+    sign, amount, unit = match.groups()
+    return sign + _duration_text(int(amount.replace("_", "")), unit)
 
 
 def _render_relative(value: ast.Relative) -> str:
@@ -170,14 +181,20 @@ def render_filter(node: ast.Filter | None) -> str:
 # Formatting text -----------------------------------------------------------------------
 
 
-def format(text: str, *, target: str, schema: SchemaSource = None) -> str:
+def format(text: str, *, target: str, schema: SchemaSource = None, rules: Rules | None = None,
+           limits: Limits | None = None, max_length: int | None = None,
+           max_depth: int | None = None, max_list_size: int | None = None,
+           max_conditions: int | None = None) -> str:
     """Print the filter ``text`` as canonical attioql text.
 
-    The text must compile against ``target`` and ``schema``; otherwise the
-    :class:`AttioQLError` of the compile is raised. The result compiles to the same JSON
-    as ``text`` at any `now`, and formatting it again returns it unchanged.
+    The text must compile against ``target``, ``schema`` and ``rules`` within ``limits``
+    and the ``max_*`` overrides (all as for :func:`attioql.compile_filter`); otherwise
+    the :class:`AttioQLError` of the compile is raised. The result compiles to the same
+    JSON as ``text`` at any `now`, and formatting it again returns it unchanged.
     """
-    context = make_context(target, schema, None, "UTC", None, None, None)
+    resolved_limits = resolve_limits(limits, max_length, max_depth, max_list_size,
+                                     max_conditions)
+    context = make_context(target, schema, None, "UTC", None, rules, resolved_limits)
     members = context.schema.members
     # `me` needs a current member to compile; any member checks the text equally well.
     context.current_member = members[0].id if members else _PLACEHOLDER_MEMBER
@@ -255,6 +272,8 @@ def _value(value: ast.Value, kind: Kind) -> ast.Value:
             return ast.Literal("word", value.text.lower())
         if value.kind == "datetime":
             return ast.Literal("datetime", value.text.upper())
+        if value.kind == "duration":
+            return ast.Literal("duration", _canonical_duration(value.text))
         return value
     # Elsewhere a relative date or a keyword is plain text, which a quoted string keeps.
     if isinstance(value, ast.Relative):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from typing import Any
 
-from ..core import compile_query
-from ..errors import AttioQLError
+from ..core import Context, compile_query, resolve_target
+from ..errors import AttioQLError, Diagnostic
+from ..parser import parse_query
 from .common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -80,10 +82,24 @@ def run_query(args: argparse.Namespace) -> int:
     except AttioQLError as error:
         print_diagnostics(error.errors, text, sys.stderr)
         return EXIT_REJECTED
+    print_diagnostics(query_warnings(text, context), text, sys.stderr)
     if not args.run:
         sys.stdout.write(dump_json(compiled, args.compact) + "\n")
         return EXIT_OK
     return _run(args, compiled, prog)
+
+
+def query_warnings(text: str, context: Context) -> list[Diagnostic]:
+    """Return the warnings of the query's filter, located in the whole query ``text``.
+
+    Call it only for a query that compiled, because it raises for one that does not."""
+    query = parse_query(text, context.limits)
+    name = (f"{query.target.kind}/{query.target.name}" if query.target.kind
+            else query.target.name)
+    target = resolve_target(context.schema, name, query.target.span, text)
+    binder = dataclasses.replace(context, target=target).binder()
+    binder.bind(query.filter)
+    return [warning.located(text) for warning in binder.warnings]
 
 
 def _run(args: argparse.Namespace, compiled: dict[str, Any], prog: str) -> int:
