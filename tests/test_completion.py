@@ -191,6 +191,98 @@ def test_cursor_in_the_middle() -> None:
     assert analysis.completions[0].replace == (0, 4)
 
 
+def _applied(text: str, target: str = "companies") -> dict[str, str]:
+    """Analyze ``text`` with the cursor at its `|` and apply each item: label -> text."""
+    cursor = text.index("|")
+    plain = text.replace("|", "", 1)
+    return {c.label: c.apply(plain) for c in _analyze(plain, target, cursor=cursor).completions}
+
+
+def test_cursor_at_word_start_replaces_the_word() -> None:
+    analysis = _analyze("tier = smb", "companies", cursor=0)
+    first = analysis.completions[0]
+    assert (first.label, first.replace) == ("record_id", (0, 4))
+    assert first.apply("tier = smb") == "record_id = smb"
+
+
+def test_cursor_at_operator_start_replaces_it() -> None:
+    assert _applied("tier |= smb") == {"=": "tier = smb", "!=": "tier != smb"}
+    assert _applied("tier |=smb") == {"=": "tier =smb", "!=": "tier !=smb"}
+
+
+def test_cursor_after_operator_swaps_it() -> None:
+    assert _applied("tier =| smb") == {"=": "tier = smb", "!=": "tier != smb"}
+    assert _applied("tier =|") == {"Enterprise": "tier = Enterprise",
+                                   "Mid-market": "tier = Mid-market", "SMB": "tier = SMB"}
+
+
+def test_cursor_at_value_start_replaces_it() -> None:
+    applied = _applied("owner = |tom")
+    assert applied["Tom Lee"] == 'owner = "Tom Lee"'
+    assert applied["me"] == "owner = me"
+    applied = _applied('owner = |"Tom Lee" and tier = smb')
+    assert applied["Ann Smith"] == 'owner = "Ann Smith" and tier = smb'
+
+
+def test_operator_phrase_is_replaced_whole() -> None:
+    assert _applied("tier |not in [smb]") == {"in": "tier in [smb]",
+                                              "not in": "tier not in [smb]"}
+    assert _applied("tier no|t in [smb]") == {"not in": "tier not in [smb]"}
+
+
+def test_joiner_at_cursor_is_replaced() -> None:
+    assert _applied("tier = smb |and owner = tom") == {
+        "and": "tier = smb and owner = tom", "or": "tier = smb or owner = tom"}
+
+
+def test_not_goes_in_front_of_a_condition() -> None:
+    applied = _applied("tier = smb and |owner = tom")
+    assert applied["not"] == "tier = smb and not owner = tom"
+    assert applied["("] == "tier = smb and (owner = tom"
+    assert applied["name"] == "tier = smb and name = tom"
+
+
+def test_nothing_that_breaks_the_rest_is_offered() -> None:
+    assert _applied("(tier = smb |)") == {}
+    assert "in" not in _applied("tier |= smb")
+    assert "is empty" not in _applied("tier |= smb")
+
+
+def test_no_joiner_after_this_on_a_date() -> None:
+    labels = _labels("created_at = this ", "companies")
+    assert "and" not in labels
+    assert "or" not in labels
+    assert _applied("created_at = this |week") == {
+        "week": "created_at = this week", "month": "created_at = this month",
+        "quarter": "created_at = this quarter", "year": "created_at = this year"}
+    assert "and" in _labels("job_title = next ", "people")
+
+
+def test_closed_string_is_not_closed_again() -> None:
+    applied = _applied('phone_numbers = "|+44 20 7946 0958"', "people")
+    assert applied == {}
+
+
+def test_list_skips_values_already_listed() -> None:
+    assert _labels("tier in [smb, ", "companies") == ["Enterprise", "Mid-market", "]"]
+    assert _applied("tier in [|, smb]") == {"Enterprise": "tier in [Enterprise, smb]",
+                                            "Mid-market": "tier in [Mid-market, smb]"}
+    assert _applied("tier in [smb, Ent|erprise]") == {"Enterprise": "tier in [smb, Enterprise]"}
+    labels = _labels('categories in (saas, "Health care", ', "companies")
+    assert "SaaS" not in labels
+    assert "Health care" not in labels
+    assert "Fintech" in labels
+
+
+def test_list_skips_members_already_listed() -> None:
+    labels = _labels("owner in [tom, ann.smith@example.com, ", "deals")
+    assert "Tom Lee" not in labels
+    assert "me" not in labels
+    assert "Ann Smith" not in labels
+    assert "Ann Jones" in labels
+    assert "Tom Lee" not in _labels("owner in [me, ", "deals")
+
+
 @pytest.mark.parametrize(("value", "written"), [
     ("SaaS", "SaaS"), ("Mid-market", "Mid-market"), ("Health care", '"Health care"'),
     ("1-10", '"1-10"'), ("No", '"No"'), ('say "hi"', '"say \\"hi\\""'), ("$250M+", '"$250M+"'),
@@ -237,6 +329,51 @@ def test_completions_never_add_an_earlier_error(source: tuple[str, str], cut: fl
     target, text = source
     prefix = text[:round(len(text) * cut)]
     _check_completions(target, prefix)
+
+
+def _valid_sources() -> list[tuple[str, str]]:
+    return [(target, text) for target, text in PREFIX_SOURCES
+            if not _analyze(text, target).errors]
+
+
+VALID_SOURCES = _valid_sources()
+
+
+def _check_completions_at(target: str, text: str, cursor: int) -> None:
+    """Apply every item offered at ``cursor`` in a valid ``text``.
+
+    The text after the cursor must still parse (apart from ending early, as after `(`),
+    and nothing wholly before the replaced span may become an error. An error after it
+    is allowed: swapping `tier` for `created_at` in `tier = smb` makes `smb` a bad date,
+    which is the edit the person asked for.
+    """
+    analysis = _analyze(text, target, cursor=cursor)
+    for completion in analysis.completions:
+        after = _analyze(completion.apply(text), target)
+        errors = [d for d in after.errors if d.code != "syntax.unexpected_end"]
+        context = (text, cursor, completion, after.diagnostics)
+        assert [d for d in errors if d.code.startswith("syntax.")] == [], context
+        assert [d for d in errors if d.span[1] <= completion.replace[0]] == [], context
+
+
+@given(st.sampled_from(VALID_SOURCES), st.floats(min_value=0, max_value=1))
+@settings(max_examples=150)
+def test_completions_anywhere_keep_the_text_parsing(source: tuple[str, str],
+                                                    where: float) -> None:
+    target, text = source
+    _check_completions_at(target, text, round(len(text) * where))
+
+
+@pytest.mark.parametrize(("target", "text"), [
+    ("companies", "tier = smb and owner = tom"),
+    ("companies", "tier not in [smb, enterprise] or domains is not empty"),
+    ("companies", "created_at >= this week and name contains 'acme'"),
+    ("people", "email_addresses(domain = example.com and local starts with j)"),
+    ("deals", "not (stage = lead) and value between 1000 and 5000"),
+])
+def test_completions_at_every_cursor(target: str, text: str) -> None:
+    for cursor in range(len(text) + 1):
+        _check_completions_at(target, text, cursor)
 
 
 @pytest.mark.parametrize("row", HALF_TYPED, ids=[f"{row[0]}:{row[1]}" for row in HALF_TYPED])

@@ -100,9 +100,13 @@ def analyze_in_context(context: Context, text: str, cursor: int | None = None) -
     position = len(text) if cursor is None else max(0, min(int(cursor), len(text)))
     scan = Scanner(text, position, context.binder()).run()
     diagnostics, result = _diagnose(text, context, scan)
-    completer = Completer(text, position, scan.anchor, context.binder())
+    completions = Completer(text, position, scan.anchor, context.binder(),
+                            context.limits).completions()
+    if not completions and scan.fallback is not None and text[position:].strip():
+        completions = Completer(text, position, scan.fallback, context.binder(),
+                                context.limits).completions()
     return Analysis(text, position, tuple(scan.tokens), tuple(diagnostics),
-                    tuple(completer.completions()), result, scan.complete)
+                    tuple(completions), result, scan.complete)
 
 
 # Diagnostics -----------------------------------------------------------------------------

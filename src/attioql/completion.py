@@ -17,6 +17,7 @@ attribute, and the values its type takes.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 import threading
@@ -34,7 +35,16 @@ from lark.utils import TextSlice
 from . import ast
 from .binder import Binder, BindProblem, dsl_operators
 from .dates import Clock, TimeProblem, TimeValue
-from .parser import KEYWORDS, VALUE_TERMINALS, _grammar_text
+from .errors import ParseError
+from .parser import (
+    DEFAULT_LIMITS,
+    KEYWORDS,
+    VALUE_TERMINALS,
+    Limits,
+    _grammar_text,
+    decode_string,
+    parse_filter,
+)
 from .rules import INTERACTION_TYPES, PropertyRule, TypeRule
 from .schema import Attribute, Target, fold
 
@@ -61,6 +71,8 @@ _PATH = frozenset({"NAME", "TITLE"})
 _SYMBOLS = _PUNCTUATION | {"COMPARATOR", "PLUS", "MINUS"}
 """Tokens that end where the next one may start: a cursor right after one completes what
 follows it, not the symbol itself."""
+_INSERT_BEFORE = _PUNCTUATION | {"PLUS", "MINUS"}
+"""Tokens that a cursor at their start completes in front of, rather than replaces."""
 _QUERY_ONLY = frozenset({"WHERE", "ORDER", "_BY", "ASC", "DESC", "LIMIT", "OFFSET", "SLASH"})
 _VALUE_LIKE = VALUE_TERMINALS | {"PLUS", "MINUS"}
 _RESTART_AFTER = frozenset({"AND", "OR", "NOT"})
@@ -201,6 +213,9 @@ class Subject:
 class _Frame:
     kind: Literal["paren", "group", "list"]
     group_path: tuple[ast.Segment, ...] = ()
+    values: list[tuple[ast.Span, str]] = field(default_factory=list)
+    """The values of a list so far, decoded. The anchor's walk shares its frames with the
+    scan, so a list's frame ends up holding the values after the cursor too."""
 
 
 @dataclass
@@ -233,13 +248,21 @@ class _Walk:
 
 @dataclass
 class Anchor:
-    """Where completions apply: the word under the cursor (if any) and the parser state
-    just before it."""
+    """Where completions apply: the token under or touching the cursor (if any) and the
+    parser state just before it.
+
+    ``replace`` covers that token, or the whole operator phrase when the token starts one
+    (`is not empty`); it is empty at the cursor when no token is replaced.
+    """
 
     start: int
     replace: ast.Span
     parser: InteractiveParser
     walk: _Walk
+    phrase: bool = False
+    """True when the replaced token starts an operator phrase."""
+    ranked_by_typed: bool = True
+    """False when the text before the cursor is a whole symbol rather than a prefix."""
 
 
 @dataclass
@@ -249,6 +272,11 @@ class Scan:
     complete: bool
     joints: list[ast.Span]
     blanks: list[ast.Span]
+    walk: _Walk
+    """The walk at the end of the text: the last condition, perhaps unfinished."""
+    fallback: Anchor | None = None
+    """An anchor on the comparison just before the cursor, to use when no item fits at
+    :attr:`anchor`."""
 
 
 class Scanner:
@@ -261,6 +289,8 @@ class Scanner:
         self.walk = _Walk()
         self.tokens: list[Token] = []
         self.anchor: Anchor | None = None
+        self.fallback: Anchor | None = None
+        """The comparison that ends at the cursor, for when nothing fits after it."""
         self.errors = 0
         self.joints: list[ast.Span] = []
         """Spans of `and` and `or` that join conditions outside any group."""
@@ -315,7 +345,12 @@ class Scanner:
         if self.anchor is None:
             self._set_anchor(self.cursor, (self.cursor, self.cursor), interactive)
         assert self.anchor is not None
-        return Scan(self.tokens, self.anchor, complete, self.joints, self.blanks)
+        if self.anchor.phrase:
+            self._extend_to_phrase(self.anchor)
+        if self.fallback is not None:
+            self._extend_to_phrase(self.fallback)
+        return Scan(self.tokens, self.anchor, complete, self.joints, self.blanks,
+                    self.walk, self.fallback)
 
     def _accepts_end(self, interactive: InteractiveParser) -> bool:
         trial = interactive.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
@@ -326,19 +361,49 @@ class Scanner:
         return True
 
     def _before(self, token: LarkToken, interactive: InteractiveParser) -> None:
-        """Record the anchor when ``token`` is the first one at or past the cursor."""
+        """Record the anchor when ``token`` is the first one under, touching or past the
+        cursor.
+
+        As in editors' word completion, a token that starts or ends at the cursor is
+        replaced, so an item never glues onto it. A symbol that ends at the cursor is the
+        exception (after `=` the value comes next), and so is a bracket, comma or dot that
+        starts there: items go in front of it.
+        """
         if self.anchor is not None:
             return
         start, end = token.start_pos or 0, token.end_pos or 0
-        if start >= self.cursor:
+        if start > self.cursor or (start == self.cursor and token.type in _INSERT_BEFORE):
             self._set_anchor(self.cursor, (self.cursor, self.cursor), interactive)
         elif end >= self.cursor and (token.type not in _SYMBOLS or end > self.cursor):
-            self._set_anchor(start, (start, end), interactive)
+            walk = self.walk
+            anchor = self._set_anchor(start, (start, end), interactive)
+            anchor.phrase = ((token.type in _OPERATOR_WORDS or token.type == "NOT")
+                             and (walk.previous in _PATH or walk.at_member_start))
+        elif end == self.cursor and token.type == "COMPARATOR":
+            # With a value already after `tier =| smb`, nothing fits after the `=`; the
+            # comparison itself can still be swapped.
+            snapshot = interactive.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
+            self.fallback = Anchor(start, (start, end), snapshot, self.walk.copy(),
+                                   phrase=True, ranked_by_typed=False)
 
-    def _set_anchor(self, start: int, replace: ast.Span, interactive: InteractiveParser) -> None:
+    def _set_anchor(self, start: int, replace: ast.Span,
+                    interactive: InteractiveParser) -> Anchor:
         snapshot = interactive.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
-        self.anchor = Anchor(start, replace, snapshot,
-                             self.walk.copy())
+        self.anchor = Anchor(start, replace, snapshot, self.walk.copy())
+        return self.anchor
+
+    def _extend_to_phrase(self, anchor: Anchor) -> None:
+        """Widen the replaced span over the rest of the operator phrase that starts there,
+        so that picking `=` at `|is not empty` replaces all three words."""
+        end = anchor.replace[1]
+        index = next((i for i, t in enumerate(self.tokens) if t.span == anchor.replace), None)
+        if index is None:
+            return
+        for token in self.tokens[index + 1:]:
+            if token.kind != "operator" or token.text.lower() == "and":
+                break
+            end = token.span[1]
+        anchor.replace = (anchor.replace[0], end)
 
     def _skip_characters(self, position: int, interactive: InteractiveParser) -> int:
         """Make a token of text that no terminal matches and return where to go on."""
@@ -351,7 +416,7 @@ class Scanner:
             end = match.end() if match else position + 1
             kind = "unknown"
         if self.anchor is None and end >= self.cursor:
-            if position >= self.cursor:
+            if position > self.cursor:
                 self._set_anchor(self.cursor, (self.cursor, self.cursor), interactive)
             else:
                 self._set_anchor(position, (position, end), interactive)
@@ -424,6 +489,9 @@ class Scanner:
             kind = "keyword"
         elif kind_name in _VALUE_LIKE:
             kind = self._value_kind(token)
+            if walk.frames and walk.frames[-1].kind == "list":
+                value = decode_string(text) if kind_name == "STRING" else text
+                walk.frames[-1].values.append((span, value))
         else:
             kind = _plain_kind(kind_name)
         walk.previous = kind_name
@@ -514,6 +582,15 @@ def _quoted_end(text: str, start: int) -> int:
     return len(text)
 
 
+def _is_closed(text: str, start: int) -> bool:
+    """True when the quoted text that starts at ``start`` has its closing quote."""
+    end = _quoted_end(text, start)
+    if end - start < 2 or text[end - 1] != text[start]:
+        return False
+    backslashes = len(text[start + 1:end - 1]) - len(text[start + 1:end - 1].rstrip("\\"))
+    return text[start] == "`" or backslashes % 2 == 0
+
+
 def _lexer_from(lexer: Any, text: str, position: int) -> LexerThread:
     """A lexer thread that reads ``text`` from ``position`` on; spans stay absolute."""
     counter = LineCounter("\n")  # type: ignore[no-untyped-call]
@@ -564,13 +641,21 @@ class _Candidate:
     keys: tuple[str, ...] = ()
     glue: bool = False
     """Punctuation that attaches to the previous token without a space."""
+    identity: str = ""
+    """For a value: what it resolves to (an option or member id, or the folded word), to
+    leave out values already in the same list."""
+    opens: bool = False
+    """A word that goes in front of a condition (`not`, `(`): at the start of a token it
+    is inserted before the token, never in its place."""
 
 
 class Completer:
     """Build the completions for one anchor."""
 
-    def __init__(self, text: str, cursor: int, anchor: Anchor, binder: Binder) -> None:
+    def __init__(self, text: str, cursor: int, anchor: Anchor, binder: Binder,
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self.text = text
+        self.limits = limits
         self.cursor = cursor
         self.anchor = anchor
         self.binder = binder
@@ -579,20 +664,57 @@ class Completer:
         self.accepted = _accepted(anchor.parser)
 
     def completions(self) -> list[Completion]:
-        typed = self.text[self.anchor.start:self.cursor]
+        typed = self.text[self.anchor.start:self.cursor] if self.anchor.ranked_by_typed else ""
         quote = typed[:1] if typed[:1] in ("\"", "'", "`") else ""
         candidates = list(self._candidates(quote))
         ranked = rank(candidates, typed[1:] if quote else typed)
-        return [self._completion(candidate) for candidate in ranked[:MAX_COMPLETIONS]]
+        if not self.text[self.anchor.replace[1]:].strip():
+            return [self._completion(candidate, self.anchor.replace)
+                    for candidate in ranked[:MAX_COMPLETIONS]]
+        return list(self._fitting(ranked))
 
-    def _completion(self, candidate: _Candidate) -> Completion:
-        start, end = self.anchor.replace
+    def _fitting(self, ranked: list[_Candidate]) -> Iterator[Completion]:
+        """Yield the items that keep the text after the cursor parsing as before.
+
+        Each item first replaces the token under the cursor; when the text then no longer
+        parses, the item is tried in front of that token (`not` before a condition), and
+        left out when neither fits. A text that already had a syntax error before the
+        cursor is not checked, because the compiler stops at that error anyway.
+        """
+        trial = _Trial(self.text, self.anchor.start, self.limits)
+        at_token_start = self.anchor.start == self.cursor < self.anchor.replace[1]
+        in_front: ast.Span = (self.cursor, self.cursor)
+        count = 0
+        for candidate in ranked:
+            if count == MAX_COMPLETIONS:
+                return
+            if not at_token_start:
+                spans = [self.anchor.replace]
+            elif candidate.opens:
+                spans = [in_front]
+            else:
+                spans = [self.anchor.replace, in_front]
+            for span in spans:
+                completion = self._completion(candidate, span)
+                if trial.fits(completion):
+                    count += 1
+                    yield completion
+                    break
+
+    def _completion(self, candidate: _Candidate, span: ast.Span) -> Completion:
+        start, end = span
         insert = candidate.insert_text
         before = self.text[start - 1] if start > 0 else " "
-        if (start == end and not before.isspace() and before not in "([." and not candidate.glue):
+        after = self.text[end:end + 1]
+        if start == end:
+            space_before = not before.isspace() and before not in "([." and not candidate.glue
+        else:
+            space_before = _joins(before, insert[0])
+        if space_before:
             insert = " " + insert
-        return Completion(candidate.label, insert, candidate.kind, candidate.detail,
-                          self.anchor.replace)
+        if after and _joins(insert[-1], after):
+            insert = insert + " "
+        return Completion(candidate.label, insert, candidate.kind, candidate.detail, span)
 
     def _candidates(self, quote: str) -> Iterator[_Candidate]:
         accepted = self.accepted
@@ -607,17 +729,22 @@ class Completer:
         inside_operator = bool(walk.op_words) and previous in _OPERATOR_WORDS | {"NOT"}
         if (after_path or inside_operator) and not quote:
             yield from self._operator_items()
+        awaiting_unit = False
         if accepted & VALUE_TERMINALS and quote in ("", "\"", "'"):
             if previous not in _VALUE_LIKE:
                 yield from self._value_items(quote)
             elif previous == "WORD" and walk.previous_text.lower() in ("this", "last", "next"):
-                yield from self._unit_items()
+                # On a date, `this` alone is no value, so only a unit can follow it.
+                units = list(self._unit_items())
+                awaiting_unit = bool(units)
+                yield from units
         if quote:
             return
         if accepted & {"LPAR", "LBRACKET"} and walk.op_words[-1:] == ["in"] \
                 and previous == "IN":
             yield _Candidate("(", "(", "punctuation", "a list of values", glue=False)
-        if previous not in _PATH and not walk.at_member_start and previous not in _OPERATOR_WORDS:
+        if (previous not in _PATH and not walk.at_member_start
+                and previous not in _OPERATOR_WORDS and not awaiting_unit):
             yield from self._joiner_items()
 
     # Paths
@@ -712,6 +839,33 @@ class Completer:
     # Values
 
     def _value_items(self, quote: str) -> Iterator[_Candidate]:
+        """Yield the values the subject takes, except those already in the same list."""
+        listed = self._listed_values()
+        for candidate in self._all_value_items(quote):
+            if not (candidate.identity and candidate.identity in listed):
+                yield candidate
+
+    def _listed_values(self) -> set[str]:
+        """The identities of the other values in the list around the cursor: each value
+        folded, and the option or member id it resolves to."""
+        walk = self.walk
+        subject = walk.subject
+        if subject is None or not walk.frames or walk.frames[-1].kind != "list":
+            return set()
+        start, end = self.anchor.replace
+        found: set[str] = set()
+        options = self.options.schema.options(subject.owner, subject.attribute) or ()
+        for span, value in walk.frames[-1].values:
+            if span[0] < end and span[1] > start:
+                continue  # the value being replaced
+            found.add(fold(value))
+            found.update(option.id for option in options
+                         if fold(option.title) == fold(value) or option.id.lower() == value.lower())
+            with contextlib.suppress(BindProblem):
+                found.add(self.binder.resolve_member(value, span, allow_me=True))
+        return found
+
+    def _all_value_items(self, quote: str) -> Iterator[_Candidate]:
         subject = self.walk.subject
         if subject is None or not takes_values(subject, self.walk.op_words):
             return
@@ -726,7 +880,8 @@ class Completer:
                 if not option.is_archived:
                     found = True
                     yield _Candidate(option.title, quote_value(option.title), "option",
-                                     f"{kind} of {subject.attribute.slug}")
+                                     f"{kind} of {subject.attribute.slug}",
+                                     identity=option.id)
             if options is None:
                 found = False
         elif kind == "member":
@@ -735,7 +890,7 @@ class Completer:
         elif kind == "boolean":
             found = True
             for word in ("true", "false"):
-                yield _Candidate(word, word, "keyword", "checkbox value")
+                yield _Candidate(word, word, "keyword", "checkbox value", identity=word)
         elif kind in ("date", "timestamp"):
             # `=` with an instant is `$eq`; where the rules lack it (`active_from`), only a
             # period works, because it becomes `$gte` and `$lt`.
@@ -747,8 +902,8 @@ class Completer:
         elif kind == "interaction_type":
             found = True
             for name in INTERACTION_TYPES:
-                yield _Candidate(name, name, "value", "interaction type")
-        if quote and not found:
+                yield _Candidate(name, name, "value", "interaction type", identity=name)
+        if quote and not found and not _is_closed(self.text, self.anchor.start):
             typed = self.text[self.anchor.start + 1:self.cursor]
             if "\\" not in typed and quote not in typed:
                 closed = f"{quote}{typed}{quote}"
@@ -759,8 +914,12 @@ class Completer:
         schema = self.options.schema
         members = schema.members or ()
         if self.options.current_member is not None:
+            try:
+                identity = self.binder.resolve_member("me", (0, 0), allow_me=True)
+            except BindProblem:
+                identity = "me"
             yield _Candidate("me", "me", "member", f"the current member: "
-                             f"{self.options.current_member}")
+                             f"{self.options.current_member}", identity=identity)
         full_names: dict[str, int] = {}
         for member in members:
             full_names[fold(member.full_name)] = full_names.get(fold(member.full_name), 0) + 1
@@ -771,7 +930,8 @@ class Completer:
             unique = member.full_name and full_names[fold(member.full_name)] == 1
             insert = quote_value(member.full_name) if unique else quote_value(member.email)
             yield _Candidate(label, insert, "member", member.email,
-                             (member.email, member.first_name, member.last_name))
+                             (member.email, member.first_name, member.last_name),
+                             identity=member.id)
 
     def _relative_items(self, kind: str, instants: bool) -> Iterator[_Candidate]:
         clock = self.options.clock
@@ -825,9 +985,11 @@ class Completer:
         if "OR" in accepted and not at_start and walk.group is None and not walk.between:
             yield _Candidate("or", "or", "keyword", "either condition holds")
         if at_start and "NOT" in accepted:
-            yield _Candidate("not", "not", "keyword", "the next condition does not hold")
+            yield _Candidate("not", "not", "keyword", "the next condition does not hold",
+                             opens=True)
         if at_start and "LPAR" in accepted and walk.group is None:
-            yield _Candidate("(", "(", "punctuation", "start a group of conditions")
+            yield _Candidate("(", "(", "punctuation", "start a group of conditions",
+                             opens=True)
         if "_COMMA" in accepted and in_list:
             yield _Candidate(",", ",", "punctuation", "another value", glue=True)
         if "RPAR" in accepted:
@@ -836,6 +998,50 @@ class Completer:
             yield _Candidate(")", ")", "punctuation", detail, glue=in_list)
         if "RBRACKET" in accepted:
             yield _Candidate("]", "]", "punctuation", "end the list", glue=True)
+
+
+def _joins(left: str, right: str) -> bool:
+    """True when two characters side by side would read as one token, so a space must go
+    between them."""
+    wordlike = "_\"'`"
+    if (left.isalnum() or left in wordlike) and (right.isalnum() or right in wordlike):
+        return True
+    return left in "=<>!" and right in "=<>!"
+
+
+class _Trial:
+    """Parse the text with an item applied, with the compiler's parser, to find where the
+    first syntax error would start."""
+
+    def __init__(self, text: str, start: int, limits: Limits) -> None:
+        self.text = text
+        self.limits = limits
+        first = self._first_error(text)
+        # An error before the replaced text stops the compiler there whatever follows.
+        self.threshold = None if first < start else first
+
+    def fits(self, completion: Completion) -> bool:
+        """True when applying ``completion`` moves no syntax error earlier. An unfinished
+        end does not count: picking `(` or a name may leave the text unfinished."""
+        if self.threshold is None:
+            return True
+        start, end = completion.replace
+        shift = len(completion.insert_text) - (end - start)
+        threshold = self.threshold
+        if threshold >= end:
+            threshold += shift
+        elif threshold > start:
+            threshold = start
+        return self._first_error(completion.apply(self.text)) >= threshold
+
+    def _first_error(self, text: str) -> float:
+        try:
+            parse_filter(text, self.limits)
+        except ParseError as error:
+            first = error.errors[0]
+            if first.code != "syntax.unexpected_end":
+                return first.span[0]
+        return float("inf")
 
 
 def _accepted(parser: InteractiveParser) -> set[str]:
