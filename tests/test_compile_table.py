@@ -126,7 +126,7 @@ CASES: list[tuple[str, str, Any]] = [
     ('people', '`  job TITLE ` = engineer', {"job_title": {"$eq": "engineer"}}),
     ('people', 'JOB_TITLE = engineer', {"job_title": {"$eq": "engineer"}}),
     ('sales_pipeline', 'parent.name = acme', {"path": [["sales_pipeline", "parent_record"], ["companies", "name"]], "constraints": {"$eq": "acme"}}),
-    ('sales_pipeline', 'parent_record = 8c1e0f0a-1111-4222-8333-944455556666', {"parent_record": {"target_object": "companies", "target_record_id": "8c1e0f0a-1111-4222-8333-944455556666"}}),
+    ('sales_pipeline', 'parent_record = 8c1e0f0a-1111-4222-8333-944455556666', {"path": [["sales_pipeline", "parent_record"], ["companies", "record_id"]], "constraints": {"$eq": "8c1e0f0a-1111-4222-8333-944455556666"}}),
     ('sales_pipeline', 'parent_record.team.name.first_name = ann', {"path": [["sales_pipeline", "parent_record"], ["companies", "team"], ["people", "name"]], "constraints": {"first_name": {"$eq": "ann"}}}),
     ('lists/sales_pipeline', 'priority in [high, low]', {"$or": [{"priority": "High"}, {"priority": "Low"}]}),
     ('companies', 'categories = saas and categories = b2b', {"$and": [{"categories": "SaaS"}, {"categories": "B2B"}]}),

@@ -312,6 +312,12 @@ class Binder:
 
     def _bind_condition(self, path: ast.Path, predicate: ast.Predicate,
                         span: ast.Span) -> Bound:
+        if (self.options.target.kind == "lists" and len(path.segments) == 1
+                and path.segments[0].name.strip().lower() in ("parent_record", "parent")):
+            # A list entry query has no top-level key for the parent record, so the
+            # comparison goes through a path to the parent's record_id.
+            record_id = ast.Segment("record_id", False, path.segments[0].span)
+            path = ast.Path((*path.segments, record_id), path.span)
         resolved = self.resolve_path(path)
         property_name = self._choose_property(resolved, predicate, path.span)
         rule = resolved.type_rule.properties[property_name]
