@@ -120,6 +120,41 @@ def test_errors_before_an_unfinished_condition() -> None:
     assert analysis.diagnostics[0].hint == "did you mean `name`?"
 
 
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("nme ", "companies", [("unknown.attribute", (0, 3)), ("syntax.unexpected_end", (3, 3))]),
+    ("nme=", "companies", [("unknown.attribute", (0, 3)), ("syntax.unexpected_end", (4, 4))]),
+    ("nme is", "companies", [("unknown.attribute", (0, 3)), ("syntax.unexpected_end", (6, 6))]),
+    ("tier = smb and nme ", "companies",
+     [("unknown.attribute", (15, 18)), ("syntax.unexpected_end", (18, 18))]),
+    ("(nme between 1 ", "companies",
+     [("unknown.attribute", (1, 4)), ("syntax.unexpected_end", (14, 14))]),
+    ("company.nme ", "people", [("unknown.attribute", (8, 11)), ("syntax.unexpected_end", (11, 11))]),
+    ("name.fist = ", "people", [("unknown.property", (5, 9)), ("syntax.unexpected_end", (11, 11))]),
+    ("partners ", "companies",
+     [("ambiguous.reference", (0, 8)), ("syntax.unexpected_end", (8, 8))]),
+])
+def test_unfinished_condition_with_a_bad_path(text: str, target: str,
+                                              expected: list[tuple[str, tuple[int, int]]]) -> None:
+    analysis = _analyze(text, target=target)
+    assert [(d.code, d.span) for d in analysis.diagnostics] == expected
+
+
+def test_unknown_attribute_while_typing_has_hints() -> None:
+    diagnostic = _analyze("tier = smb and nme ").diagnostics[0]
+    assert diagnostic.message == "`companies` has no attribute `nme`."
+    assert diagnostic.hint == "did you mean `name`?"
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("nme", "companies"), ("tier = smb and nme", "companies"), ("company.", "people"),
+    ("primary_location ", "companies"), ("email_addresses(domian ", "people"),
+    ("name ", "companies"),
+])
+def test_path_still_being_typed_is_not_checked(text: str, target: str) -> None:
+    analysis = _analyze(text, target=target)
+    assert [d.code for d in analysis.diagnostics] == ["syntax.unexpected_end"]
+
+
 def test_errors_inside_an_open_parenthesis() -> None:
     analysis = _analyze("(tier = smbx and")
     assert [(d.code, d.span) for d in analysis.diagnostics] == [

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import ast
 from .compiler import compile_bound
+from .binder import BindProblem
 from .completion import Completer, Completion, Scan, Scanner, Token
 from .core import Context, SchemaSource, make_context
 from .errors import Diagnostic, ParseError
@@ -149,11 +150,37 @@ def _recover(text: str, context: Context, scan: Scan, first: Diagnostic) -> list
         except ParseError as error:
             later = [d for d in error.errors if d.span[0] > first.span[1]]
             found += later
+            if end == len(text) and error.errors[0].code == "syntax.unexpected_end":
+                found += _unfinished_path_errors(text, context, scan, start)
             continue
         binder = context.binder()
         binder.bind(node)
         found += binder.errors + binder.warnings
     return found
+
+
+def _unfinished_path_errors(text: str, context: Context, scan: Scan,
+                            piece_start: int) -> list[Diagnostic]:
+    """Bind the path of the unfinished condition at the end of the text on its own.
+
+    The path counts once something follows it (`nme `, `nme =`), so an unknown attribute
+    is reported while the rest of the condition is still missing; a path still being
+    typed (`nme`, `company.`) is left alone. Only name errors are reported: an operator
+    error needs the operator, which may not be typed yet. A member of a group is skipped,
+    because its path names a property of the group's attribute.
+    """
+    walk = scan.walk
+    path = walk.path
+    if (not path or path[0].span[0] < piece_start or walk.previous == "_DOT"
+            or walk.path_end >= len(text) or any(f.kind == "group" for f in walk.frames)):
+        return []
+    binder = context.binder()
+    try:
+        binder.resolve_path(ast.Path(tuple(path), (path[0].span[0], walk.path_end)))
+    except BindProblem as problem:
+        if problem.diagnostic.category in ("unknown", "ambiguous"):
+            return [problem.diagnostic]
+    return []
 
 
 def _pieces(text: str, joints: list[ast.Span]) -> list[ast.Span]:
