@@ -21,8 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from . import ast
-from .compiler import compile_bound
 from .binder import BindProblem
+from .compiler import compile_bound
 from .completion import Completer, Completion, Scan, Scanner, Token
 from .core import Context, SchemaSource, make_context
 from .errors import Diagnostic, ParseError
