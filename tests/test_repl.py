@@ -53,7 +53,7 @@ def test_target_command() -> None:
 
 
 def test_schema_command_keeps_a_known_target() -> None:
-    session = _session()
+    session = repl.Session.open("demo", "companies", NOW, "UTC")
     assert session.handle(":schema standard") == "schema: standard; target: objects/companies"
     assert session.handle(":schema /no/such/file.json").startswith(
         "error: No workspace snapshot at '/no/such/file.json'")
@@ -101,7 +101,7 @@ def test_explain_or_a_clear_message() -> None:
 
 def test_clock_commands() -> None:
     session = _session()
-    assert session.handle(":now 2024-03-01T00:00:00Z") == "now: 2024-03-01T00:00:00Z"
+    assert session.handle(":now 2024-03-01T00:00:00Z") == "now: 2024-03-01T00:00:00+00:00"
     assert json.loads(session.handle("created_at = today")) == {"created_at": {
         "$gte": "2024-03-01T00:00:00.000Z", "$lt": "2024-03-02T00:00:00.000Z"}}
     assert session.handle(":now yesterday").startswith("error: :now 'yesterday' is not")
@@ -109,8 +109,63 @@ def test_clock_commands() -> None:
         "error: `Mars/Olympus` is not a known time zone. (hint: use an IANA name such as "
         "`Europe/London` or `UTC`)")
     assert session.handle(":tz Europe/London") == "time zone: Europe/London"
-    assert session.handle(":me ann.smith@example.com") == "me: ann.smith@example.com"
+    assert session.handle(":me ann.smith@example.com") == (
+        "me: Ann Smith (ann.smith@example.com)")
     assert "65e72e32" in session.handle("owner = me")
+
+
+def test_me_rejects_an_unknown_member() -> None:
+    session = _session()
+    assert session.handle(":me bob") == ("error: No workspace member matches `bob`. "
+                                         "(hint: write a member's name, email or id)")
+    assert session.current_member == "tom"
+    assert session.handle(":me") == "me: Tom Lee (tom@example.com)"
+
+
+def test_me_rejects_an_ambiguous_member() -> None:
+    session = _session()
+    assert session.handle(":me ann") == (
+        "error: `ann` matches 2 members: Ann Smith (ann.smith@example.com) and Ann Jones "
+        "(ann.jones@example.com). (hint: write the member's email or full name)")
+    assert session.current_member == "tom"
+
+
+def test_me_accepts_a_suspended_member_with_a_warning() -> None:
+    session = _session()
+    assert session.handle(":me sam") == ("me: Sam Reed (sam@example.com)\n"
+                                         "warning: Sam Reed (sam@example.com) is a suspended "
+                                         "member.")
+    assert session.current_member == "sam"
+
+
+def test_schema_change_warns_when_me_no_longer_resolves() -> None:
+    session = _session()
+    assert session.handle(":schema standard") == (
+        "schema: standard; target: objects/companies\n"
+        "warning: The schema has no workspace members, so `tom` cannot be resolved to one. "
+        "`me` stays 'tom' until you set it with :me.")
+    assert session.handle(":me tom").startswith("error: The schema has no workspace members")
+    assert session.current_member == "tom"
+
+
+def test_schema_without_targets_is_rejected(tmp_path: Path) -> None:
+    snapshot = tmp_path / "empty.json"
+    snapshot.write_text("{}", "utf-8")
+    session = _session()
+    assert session.handle(f":schema {snapshot}") == (
+        f"error: The schema {str(snapshot)!r} has no object or list with attributes, so "
+        "nothing could be filtered; the schema stays demo.")
+    assert session.handle(":schema") == "schema: demo"
+
+
+def test_bad_options_keep_the_old_values() -> None:
+    session = _session()
+    outputs = [session.handle(command) for command in (
+        ":tz Mars/Olympus", ":now yesterday", ":target nope", ":schema /no/such/file.json",
+        ":me nobody")]
+    assert [output.startswith("error: ") for output in outputs] == [True] * 5
+    assert (session.timezone, session.now, session.target, session.schema.name,
+            session.current_member) == ("UTC", NOW, "companies", "demo", "tom")
 
 
 def test_help_and_unknown_command() -> None:
@@ -155,6 +210,13 @@ def test_cli_rejects_a_bad_target(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["repl", "--schema", "demo", "-t", "nope", "--no-history"]) == 2
     assert capsys.readouterr().err.startswith(
         "attioql repl: error: The schema has no object or list `nope`.")
+
+
+def test_cli_rejects_an_unknown_me(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["repl", "--schema", "demo", "--me", "bob", "--no-history"]) == 2
+    assert capsys.readouterr().err == (
+        "attioql repl: error: No workspace member matches `bob`. (write a member's name, "
+        "email or id)\n")
 
 
 def _tmux(*args: str) -> str:

@@ -79,7 +79,9 @@ class Session:
         loaded = core.resolve_schema(schema)
         chosen = target or _first_target(loaded)
         session = cls(loaded, chosen, now, timezone, current_member)
-        session.context()
+        context = session.context()
+        if current_member is not None:
+            _resolve_member(context, current_member)
         return session
 
     def context(self) -> Context:
@@ -161,9 +163,20 @@ class Session:
         if not argument:
             return f"schema: {self.schema.name or 'unnamed'}"
         loaded = core.resolve_schema(argument)
+        if not any(t.attributes for t in loaded.all_targets()):
+            return (f"error: The schema {argument!r} has no object or list with attributes, "
+                    "so nothing could be filtered; the schema stays "
+                    f"{self.schema.name or 'unnamed'}.")
         target = self.target if loaded.find_targets(self.target) else _first_target(loaded)
         self._set(schema=loaded, target=target)
-        return f"schema: {loaded.name}; target: {self.context().target.qualified}"
+        output = f"schema: {loaded.name}; target: {self.context().target.qualified}"
+        if self.current_member is not None:
+            try:
+                _resolve_member(self.context(), self.current_member)
+            except AttioQLError as error:
+                output += (f"\nwarning: {error.message} `me` stays "
+                           f"{self.current_member!r} until you set it with :me.")
+        return output
 
     def cmd_attrs(self, argument: str) -> str:
         target = self.context().target
@@ -239,7 +252,8 @@ class Session:
         except ValueError as error:
             return f"error: {str(error).replace('--now', ':now')}"
         self._set(now=moment)
-        return f"now: {argument}"
+        assert moment is not None
+        return f"now: {moment.isoformat()}"
 
     def cmd_tz(self, argument: str) -> str:
         if not argument:
@@ -249,9 +263,16 @@ class Session:
 
     def cmd_me(self, argument: str) -> str:
         if not argument:
-            return f"me: {self.current_member or 'not set'}"
+            if self.current_member is None:
+                return "me: not set"
+            try:
+                description, _ = _resolve_member(self.context(), self.current_member)
+            except AttioQLError as error:
+                return f"me: {self.current_member!r}\nwarning: {error.message}"
+            return f"me: {description}"
+        description, warnings = _resolve_member(self.context(), argument)
         self._set(current_member=argument)
-        return f"me: {argument}"
+        return "\n".join([f"me: {description}"] + [f"warning: {w}" for w in warnings])
 
     def cmd_help(self, argument: str) -> str:
         return HELP.rstrip()
@@ -270,6 +291,25 @@ def _no_filter() -> Any:
 
     return Diagnostic("syntax.unexpected_end", "There is no filter yet.", (0, 0),
                       "type a filter and press Enter first")
+
+
+def _resolve_member(context: Context, text: str) -> tuple[str, list[str]]:
+    """Resolve ``text`` as the compiler resolves `me`; return the member found, described,
+    and the warnings that compiling `me` would give (a suspended member).
+
+    Raises :class:`AttioQLError` when no member or several members match.
+    """
+    from .binder import BindProblem
+
+    binder = context.binder()
+    try:
+        member_id = binder.resolve_member(text, (0, len(text)), allow_me=False)
+    except BindProblem as problem:
+        raise AttioQLError([problem.diagnostic]) from None
+    members = context.schema.members or ()
+    found = next((m for m in members if m.id == member_id), None)
+    description = f"{found.full_name} ({found.email})" if found is not None else member_id
+    return description, [warning.message for warning in binder.warnings]
 
 
 def _path_text(subject: Subject) -> str:
