@@ -252,7 +252,7 @@ class Anchor:
     parser state just before it.
 
     ``replace`` covers that token, or the whole operator phrase when the token starts one
-    (`is not empty`); it is empty at the cursor when no token is replaced.
+    (`is not empty`). It is empty, at the cursor, when no token is replaced.
     """
 
     start: int
@@ -676,9 +676,9 @@ class Completer:
     def _fitting(self, ranked: list[_Candidate]) -> Iterator[Completion]:
         """Yield the items that keep the text after the cursor parsing as before.
 
-        Each item first replaces the token under the cursor; when the text then no longer
-        parses, the item is tried in front of that token (`not` before a condition), and
-        left out when neither fits. A text that already had a syntax error before the
+        Each item first replaces the token under the cursor. When the text then no longer
+        parses, the item is tried in front of that token (`not` before a condition), and it
+        is left out when neither fits. A text that already had a syntax error before the
         cursor is not checked, because the compiler stops at that error anyway.
         """
         trial = _Trial(self.text, self.anchor.start, self.limits)
@@ -846,8 +846,8 @@ class Completer:
                 yield candidate
 
     def _listed_values(self) -> set[str]:
-        """The identities of the other values in the list around the cursor: each value
-        folded, and the option or member id it resolves to."""
+        """Return the identities of the other values in the list around the cursor: each
+        value folded, and the option or member id it resolves to."""
         walk = self.walk
         subject = walk.subject
         if subject is None or not walk.frames or walk.frames[-1].kind != "list":
