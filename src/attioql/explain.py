@@ -59,8 +59,8 @@ def explain(text: str, *, target: str, schema: SchemaSource = None, now: datetim
     context = make_context(target, schema, now, timezone, current_member, rules,
                            resolved_limits, week_start)
     compiled, _warnings = compile_with_warnings(text, context)
-    # The JSON comes from a compile that passed the limits, so reading it back needs none:
-    # a list of 1,000 values is one condition in text but 1,000 conditions in JSON.
+    # The JSON comes from a compile that passed the limits, so it is read back without
+    # them, because a list of 1,000 values is one condition in text but 1,000 in JSON.
     node = _Reader(context, trusted_limits(context.limits)).filter(compiled, "$", 0)
     subject = _subject(context.target)
     if node is None:
@@ -183,6 +183,7 @@ class _Describer:
         subject = self._subject(node.path)
         noun = _chain(subject.words)
         rule = subject.resolved.type_rule
+
         labelled: list[tuple[str | None, str]] = []
         kinds: set[ValueKind] = set()
         time_phrases: list[str] = []
@@ -208,6 +209,7 @@ class _Describer:
                 if kind in ("date", "timestamp"):
                     time_phrases.append(self._time_phrase(predicate, False))
             labelled.append((label, verb))
+
         if len(kinds) == 1 and kinds <= {"date", "timestamp"}:
             # Only dates of the attribute itself: "created after X and before Y".
             participle = self._participle(subject, "timestamp")
@@ -216,6 +218,7 @@ class _Describer:
             if not subject.many:
                 tense = "was" if kinds == {"timestamp"} and not subject.future else "is"
                 return f"whose {noun} {tense} " + " and ".join(time_phrases)
+
         if subject.many:
             # Every member must hold for one and the same value of the attribute.
             if all(label is None for label, _verb in labelled):
@@ -224,6 +227,7 @@ class _Describer:
             clauses = [f"that {verb}" if label is None else f"whose {label} {verb}"
                        for label, verb in labelled]
             return f"whose {noun} has a value " + " and ".join(clauses)
+
         if all(label is None for label, _verb in labelled):
             return f"whose {noun} " + " and ".join(verb for _label, verb in labelled)
         # One value only, so the group means the same as separate conditions.
@@ -301,9 +305,9 @@ class _Subject:
     resolved: Resolved
     words: list[str]
     many: bool
-    """Whether an attribute along the path, or the attribute itself, holds several values."""
+    """Whether an attribute along the path, or the attribute itself, has several values."""
     multiple: bool
-    """Whether the attribute itself holds several values."""
+    """Whether the attribute itself has several values."""
     future: bool
     """Whether its dates lie ahead (the `next_*` interactions)."""
 
@@ -329,7 +333,8 @@ def _participle_clause(words: Sequence[str], participle: str, phrases: Sequence[
 
 
 def _checkbox_verb(predicate: ast.Predicate, negated: bool) -> str:
-    """Describe a checkbox condition; `in` may list both states, and then matches both."""
+    """Describe a checkbox condition. An `in` list may name both states, and then it
+    matches both."""
     states = {value.text == "true" for value in predicate.values if isinstance(value, ast.Literal)}
     if len(states) == 2:
         return ("is neither checked nor unchecked" if negated
