@@ -696,7 +696,7 @@ class Completer:
                 spans = [self.anchor.replace, in_front]
             for span in spans:
                 completion = self._completion(candidate, span)
-                if trial.fits(completion):
+                if trial.fits(completion, _shape(candidate, completion)):
                     count += 1
                     yield completion
                     break
@@ -1009,6 +1009,24 @@ def _joins(left: str, right: str) -> bool:
     return left in "=<>!" and right in "=<>!"
 
 
+_SLUG = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _shape(candidate: _Candidate, completion: Completion) -> tuple[Any, ...] | None:
+    """Return what decides whether an attribute or property name parses in place, or
+    ``None`` for any other item.
+
+    The parser treats every slug that is not a keyword as the same NAME token, so two
+    names parse alike when the same span is replaced and the same spaces surround them.
+    """
+    name = completion.insert_text.strip()
+    if (candidate.kind not in ("attribute", "property") or not _SLUG.fullmatch(name)
+            or name.lower() in KEYWORDS):
+        return None
+    insert = completion.insert_text
+    return (completion.replace, insert.startswith(" "), insert.endswith(" "))
+
+
 class _Trial:
     """Parse the text with an item applied, with the compiler's parser, to find where the
     first syntax error would start."""
@@ -1016,13 +1034,25 @@ class _Trial:
     def __init__(self, text: str, start: int, limits: Limits) -> None:
         self.text = text
         self.limits = limits
+        self.known: dict[tuple[Any, ...], bool] = {}
         first = self._first_error(text)
         # An error before the replaced text stops the compiler there whatever follows.
         self.threshold = None if first < start else first
 
-    def fits(self, completion: Completion) -> bool:
+    def fits(self, completion: Completion, shape: tuple[Any, ...] | None = None) -> bool:
         """True when applying ``completion`` moves no syntax error earlier. An unfinished
-        end does not count: picking `(` or a name may leave the text unfinished."""
+        end does not count: picking `(` or a name may leave the text unfinished.
+
+        Items of one ``shape`` parse alike, so only the first of them is parsed.
+        """
+        if shape is not None and shape in self.known:
+            return self.known[shape]
+        result = self._fits(completion)
+        if shape is not None:
+            self.known[shape] = result
+        return result
+
+    def _fits(self, completion: Completion) -> bool:
         if self.threshold is None:
             return True
         start, end = completion.replace
