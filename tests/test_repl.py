@@ -3,16 +3,21 @@ terminal run under tmux."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prompt_toolkit.application import create_app_session
+from prompt_toolkit.buffer import CompletionState
+from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
@@ -198,6 +203,47 @@ def test_pipe_input_multi_line() -> None:
 def test_pipe_input_tab_completes() -> None:
     written = _run_piped("tier = Mid\t\r:quit\r")
     assert json.loads(written[1]) == {"tier": "Mid-market"}
+
+
+def test_pipe_input_tab_replaces_the_whole_word() -> None:
+    written = _run_piped("tier = smb\x1b[D\t\r:quit\r")
+    assert json.loads(written[1]) == {"tier": "SMB"}
+
+
+def _in_prompt(text: str, cursor: int, check: Callable[[Any, list[Any]], None]) -> None:
+    """Build the prompt with ``text`` in its buffer and run ``check(buffer, items)``.
+
+    It runs inside an event loop, because changing the buffer starts prompt_toolkit's
+    background completion and validation tasks.
+    """
+    async def scenario() -> None:
+        prompt = repl.build_prompt(_session(), None)
+        buffer = prompt.default_buffer
+        buffer.document = Document(text, cursor)
+        check(buffer, list(prompt.completer.get_completions(buffer.document, None)))
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        asyncio.run(scenario())
+
+
+def test_menu_item_replaces_the_token_at_the_cursor() -> None:
+    def check(buffer: Any, items: list[Any]) -> None:
+        assert items[0].text == "record_id"
+        buffer.apply_completion(items[0])
+        assert (buffer.text, buffer.cursor_position) == ("record_id = smb", 9)
+
+    _in_prompt("tier = smb", 0, check)
+
+
+def test_menu_preview_replaces_the_token_at_the_cursor() -> None:
+    def check(buffer: Any, items: list[Any]) -> None:
+        buffer.complete_state = CompletionState(buffer.document, items)
+        buffer.go_to_completion(1)
+        assert buffer.text == 'owner = "Tom Lee"'
+        buffer.go_to_completion(None)
+        assert buffer.text == "owner = tom"
+
+    _in_prompt("owner = tom", 8, check)
 
 
 def test_pipe_input_history_file(tmp_path: Path) -> None:

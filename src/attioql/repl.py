@@ -369,6 +369,18 @@ def build_prompt(session: Session, history_path: Path | None, **prompt_options: 
     from prompt_toolkit.lexers import Lexer
     from prompt_toolkit.styles import Style
 
+    class ReplacingCompletion(Completion):
+        """A completion that also replaces ``delete_after`` characters after the cursor:
+        the rest of the token under it, which prompt_toolkit's own completions keep."""
+
+        def __init__(self, text: str, start_position: int, delete_after: int,
+                     **options: Any) -> None:
+            super().__init__(text, start_position, **options)
+            self.delete_after = delete_after
+
+    def _after_cursor(completion: Completion | None) -> int:
+        return completion.delete_after if isinstance(completion, ReplacingCompletion) else 0
+
     class FilterCompleter(Completer):
         def get_completions(self, document: Document, complete_event: Any) -> Iterable[Completion]:
             text = document.text
@@ -376,9 +388,31 @@ def build_prompt(session: Session, history_path: Path | None, **prompt_options: 
                 return
             cursor = document.cursor_position
             for item in session.analyze(text, cursor).completions:
-                start = item.replace[0] - cursor
-                yield Completion(item.insert_text, start_position=min(start, 0),
-                                 display=item.label, display_meta=item.detail)
+                start, end = item.replace
+                yield ReplacingCompletion(item.insert_text, min(start - cursor, 0),
+                                          max(end - cursor, 0), display=item.label,
+                                          display_meta=item.detail)
+
+    def go_to_completion(index: int | None) -> None:
+        # prompt_toolkit's own version keeps the text after the cursor, so a previewed
+        # item would run into the rest of the token it replaces.
+        buffer = prompt.default_buffer
+        state = buffer.complete_state
+        assert state is not None
+        state.go_to_index(index)
+        text, position = state.new_text_and_position()
+        removed = _after_cursor(state.current_completion)
+        buffer.document = Document(text[:position] + text[position + removed:], position)
+        buffer.complete_state = state
+
+    def apply_completion(completion: Completion) -> None:
+        buffer = prompt.default_buffer
+        if buffer.complete_state:
+            go_to_completion(None)
+        buffer.complete_state = None
+        buffer.delete_before_cursor(-completion.start_position)
+        buffer.delete(_after_cursor(completion))
+        buffer.insert_text(completion.text)
 
     class FilterLexer(Lexer):
         def lex_document(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
@@ -446,8 +480,9 @@ def build_prompt(session: Session, history_path: Path | None, **prompt_options: 
         items = [] if text.lstrip().startswith(":") else list(
             session.analyze(text, cursor).completions)
         if len(items) == 1:
-            start = items[0].replace[0]
+            start, end = items[0].replace
             buffer.delete_before_cursor(cursor - start)
+            buffer.delete(max(end - cursor, 0))
             buffer.insert_text(items[0].insert_text)
         elif items:
             buffer.start_completion(select_first=True)
@@ -470,6 +505,8 @@ def build_prompt(session: Session, history_path: Path | None, **prompt_options: 
         style=Style.from_dict(STYLE),
         **prompt_options,
     )
+    prompt.default_buffer.go_to_completion = go_to_completion
+    prompt.default_buffer.apply_completion = apply_completion
     return prompt
 
 
