@@ -37,6 +37,9 @@ HINTS = [
     ("people", 'phone_numbers = "0044 20 7946 0958"', "value.invalid_phone_number",
      "write it with a leading + and the country code, such as +442079460958"),
     ("companies", "fit_score = 3.0", "value.invalid_rating", "write a whole number from 0 to 5"),
+    ("people", "company(= 8c1e0f0a-1111-4222-8333-944455556666 and "
+               "target_record_id in [8c1e0f0a-1111-4222-8333-944455556666])",
+     "value.repeated_operator", "join the two conditions with `and` outside the group"),
 ]
 
 

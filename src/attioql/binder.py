@@ -445,6 +445,12 @@ class Binder:
                 clauses = self._clauses(resolved, property_name, rule, member.predicate)
                 _, existing = merged.setdefault(property_name, (rule, []))
                 for clause in clauses:
+                    if existing and rule.style in ("record", "actor"):
+                        raise BindProblem(
+                            "value.repeated_operator",
+                            f"The group compares `{resolved.attribute.slug}` twice, and one "
+                            "Attio condition holds one record or member.",
+                            member.span, "join the two conditions with `and` outside the group")
                     if any(old.operator == clause.operator for old in existing):
                         where = f"`{property_name}`" if property_name else f"`{resolved.attribute.slug}`"
                         raise BindProblem(

@@ -132,7 +132,7 @@ def compile_filter(
     ``cache=False`` bypasses the cache.
     """
     checked_scope = _check_scope(scope) if scope is not None else None
-    limits = _resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
+    limits = resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
     key = (_result_key(text, target, schema, now, timezone, current_member, rules, limits,
                        week_start) if cache else None)
     cached = _results.get(key) if key is not None else None
@@ -194,7 +194,7 @@ def _copy_json(value: Any) -> Any:
     return value
 
 
-def _resolve_limits(
+def resolve_limits(
     limits: Limits | None, max_length: int | None, max_depth: int | None,
     max_list_size: int | None, max_conditions: int | None,
 ) -> Limits:
@@ -339,7 +339,7 @@ def check(
 ) -> list[Diagnostic]:
     """Return every error and warning for ``text``, in source order, without raising for
     problems in the text (a bad option such as an unknown target still raises)."""
-    limits = _resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
+    limits = resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
     context = make_context(target, schema, now, timezone, current_member, rules, limits,
                            week_start)
     try:
@@ -415,7 +415,7 @@ def compile_query(
     ``scope`` works as for :func:`compile_filter`: the body's filter becomes
     ``{"$and": [scope, filter]}``, or the scope alone when the query has no filter."""
     checked_scope = _check_scope(scope) if scope is not None else None
-    limits = _resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
+    limits = resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
     context = make_context(None, schema, now, timezone, current_member, rules, limits,
                            week_start)
     query = parse_query(text, context.limits)

@@ -17,7 +17,7 @@ from . import ast
 from .binder import Binder
 from .binder import _Resolved as Resolved
 from .core import SchemaSource, compile_with_warnings, make_context
-from .core import _resolve_limits as resolve_limits
+from .core import resolve_limits
 from .decompiler import _Reader, trusted_limits
 from .parser import Limits
 from .rules import VALUE, Rules, ValueKind
