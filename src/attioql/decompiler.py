@@ -33,8 +33,7 @@ from typing import Any
 
 from . import ast
 from .binder import BindProblem, _close_names, _or_list, article
-from .core import Context, SchemaSource, compile_with_warnings, make_context
-from .core import resolve_limits
+from .core import Context, SchemaSource, compile_with_warnings, make_context, resolve_limits
 from .dates import Clock
 from .errors import AttioQLError, DecompileError, Diagnostic, ErrorCode
 from .formatter import render_filter

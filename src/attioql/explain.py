@@ -16,8 +16,7 @@ from datetime import date, datetime, timezone
 from . import ast
 from .binder import Binder
 from .binder import _Resolved as Resolved
-from .core import SchemaSource, compile_with_warnings, make_context
-from .core import resolve_limits
+from .core import SchemaSource, compile_with_warnings, make_context, resolve_limits
 from .decompiler import _Reader, trusted_limits
 from .parser import Limits
 from .rules import VALUE, Rules, ValueKind

@@ -15,8 +15,7 @@ from typing import Literal as TypingLiteral
 
 from . import ast
 from .binder import Binder
-from .core import SchemaSource, make_context
-from .core import resolve_limits
+from .core import SchemaSource, make_context, resolve_limits
 from .errors import AttioQLError, BindError
 from .parser import KEYWORDS, Limits, parse_filter
 from .rules import VALUE, Rules, ValueKind
