@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 import attioql
-from attioql.analyze import analyze
+from attioql.analysis import analyze
 
 TEXT = (
     'tier in [smb, "Mid-market"] and (name contains "acme" or domains = acme.com) '

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import attioql
-from attioql.analyze import Analysis, analyze
+from attioql.analysis import Analysis, analyze
 
 NOW = datetime(2024, 1, 17, 15, 30, tzinfo=timezone.utc)
 SUITE = json.loads((Path(__file__).parent / "conformance_cases.json").read_text("utf-8"))

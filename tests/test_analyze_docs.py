@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import attioql
-from attioql.analyze import analyze
+from attioql.analysis import analyze
 
 DOC = (Path(__file__).parent.parent / "docs" / "embedding.md").read_text("utf-8")
 FLAT_DOC = " ".join(DOC.split())

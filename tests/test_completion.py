@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import attioql
-from attioql.analyze import Analysis, analyze
+from attioql.analysis import Analysis, analyze
 from attioql.completion import quote_value
 
 NOW = datetime(2024, 1, 17, 15, 30, tzinfo=timezone.utc)

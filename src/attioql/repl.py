@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import core
-from .analyze import Analysis, analyze_in_context
+from .analysis import Analysis, analyze_in_context
 from .binder import dsl_operators
 from .cli.common import parse_now
 from .completion import Subject, operator_phrases, resolve_subject

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..core import make_context
 from ..decompiler import decompile
 from ..errors import AttioQLError, DecompileError
-from ..explain import explain
+from ..explainer import explain
 from ..formatter import format as format_text
 from .common import (
     EXIT_OK,
