@@ -62,3 +62,22 @@ def test_option_error_without_text_has_no_caret() -> None:
         attioql.compile_filter("x = 1", target="companies", schema="demo", timezone="Mars/Base")
     assert str(caught.value) == ("`Mars/Base` is not a known time zone.\n"
                                  "  hint: use an IANA name such as `Europe/London` or `UTC`")
+
+
+@pytest.mark.parametrize(("target", "text", "warned"), [
+    ("companies", "fit_score between 5 and 1", True),
+    ("companies", "fit_score between 1 and 5", False),
+    ("companies", "fit_score between 3 and 3", False),
+    ("companies", "renewal_date between 2024-06-01 and 2024-01-01", True),
+    ("companies", "created_at between today and yesterday", True),
+    ("companies", "created_at between yesterday and today", False),
+    ("companies", "created_at between 2024-01-02T00:00Z and 2024-01-01T00:00Z", True),
+])
+def test_reversed_between_warns(target: str, text: str, warned: bool) -> None:
+    from datetime import datetime, timezone
+
+    now = datetime(2024, 1, 17, 15, 30, tzinfo=timezone.utc)
+    found = attioql.check(text, target=target, schema="demo", now=now)
+    assert [d.code for d in found] == (["value.empty_range"] if warned else [])
+    assert all(d.severity == "warning" for d in found)
+    attioql.compile_filter(text, target=target, schema="demo", now=now)

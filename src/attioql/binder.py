@@ -385,15 +385,39 @@ class Binder:
             return (Clause("$in", [self._value(resolved, kind, value, "$in")
                                    for value in predicate.values]),)
         if kind in ("date", "timestamp"):
-            return self._time_clauses(resolved, property_name, rule, kind, predicate)
+            clauses = tuple(self._time_clauses(resolved, property_name, rule, kind, predicate))
+            if operator == "between":
+                self._warn_if_empty(clauses, predicate)
+            return clauses
         if operator == "between":
             check(["$gte", "$lte"])
             low, high = predicate.values
-            return (Clause("$gte", self._value(resolved, kind, low, "$gte")),
-                    Clause("$lte", self._value(resolved, kind, high, "$lte")))
+            clauses = (Clause("$gte", self._value(resolved, kind, low, "$gte")),
+                       Clause("$lte", self._value(resolved, kind, high, "$lte")))
+            self._warn_if_empty(clauses, predicate)
+            return clauses
         attio = _COMPARISON[operator]
         check([attio])
         return (Clause(attio, self._value(resolved, kind, predicate.values[0], attio)),)
+
+    def _warn_if_empty(self, clauses: Sequence[Clause], predicate: ast.Predicate) -> None:
+        """Warn when `between a and b` has its bounds the wrong way round, which matches
+        nothing. Numbers compare as numbers; dates and UTC timestamps as their ISO text."""
+        low = next((c for c in clauses if c.operator in ("$gte", "$gt")), None)
+        high = next((c for c in clauses if c.operator in ("$lte", "$lt")), None)
+        if low is None or high is None or type(low.value) is not type(high.value):
+            return
+        try:
+            empty = low.value > high.value or (
+                low.value == high.value and (low.operator == "$gt" or high.operator == "$lt"))
+        except TypeError:
+            return
+        if empty:
+            first, second = predicate.values
+            self._warn("value.empty_range",
+                       f"`between {first.source} and {second.source}` matches nothing, because "
+                       "the first bound is after the second.", predicate.span,
+                       f"write `between {second.source} and {first.source}`")
 
     def _operator_problem(self, resolved: _Resolved, property_name: str, rule: PropertyRule,
                           predicate: ast.Predicate) -> BindProblem:

@@ -102,7 +102,8 @@ def render_operators(rules: Rules = DEFAULT_RULES) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-_EXAMPLE = re.compile(r"(```sh\n(attioql check [^\n]+)\n```\n\n```text\n)(.*?)(\n```)", re.DOTALL)
+# An example's output block holds at least one line, so the match cannot run past it.
+_EXAMPLE = re.compile(r"(```sh\n(attioql check [^\n]+)\n```\n\n```text\n)((?:(?!```)[^\n]*\n)+?)(```)")
 
 
 def refresh_error_examples(markdown: str) -> str:
@@ -113,7 +114,7 @@ def refresh_error_examples(markdown: str) -> str:
         output = io.StringIO()
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             main(shlex.split(match.group(2))[1:])
-        return match.group(1) + output.getvalue().strip() + match.group(4)
+        return match.group(1) + output.getvalue().strip() + "\n" + match.group(4)
 
     return _EXAMPLE.sub(rerun, markdown)
 

@@ -69,6 +69,7 @@ ErrorCode = Literal[
     "value.suspended_member",
     "value.archived_option",
     "value.url_stripped",
+    "value.empty_range",
     # ambiguous: a name or value that matches more than one thing
     "ambiguous.target",
     "ambiguous.member",
