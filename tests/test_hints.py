@@ -81,3 +81,10 @@ def test_reversed_between_warns(target: str, text: str, warned: bool) -> None:
     assert [d.code for d in found] == (["value.empty_range"] if warned else [])
     assert all(d.severity == "warning" for d in found)
     attioql.compile_filter(text, target=target, schema="demo", now=now)
+
+
+@pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory", "Mars/Base"])
+def test_machine_dependent_zone_files_are_rejected(zone: str) -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.compile_filter("created_at = 2024-01-01", target="companies", timezone=zone)
+    assert caught.value.code == "value.invalid_timezone"

@@ -113,10 +113,20 @@ class Period:
 TimeValue = Instant | Period
 
 
+# Files that the system's time zone database holds besides the zones: `localtime` is
+# whatever zone the machine is set to, so a filter would mean different things on
+# different machines.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 def get_zone(name: str) -> tzinfo:
     """Return the IANA time zone ``name``; raise :class:`TimeProblem` if it is unknown."""
     if name.upper() == "UTC":
         return UTC
+    if name in _NOT_ZONES:
+        raise TimeProblem("value.invalid_timezone",
+                          f"`{name}` is a file of the time zone database, not a time zone.",
+                          "use an IANA name such as `Europe/London` or `UTC`")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
