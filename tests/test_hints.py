@@ -88,3 +88,32 @@ def test_machine_dependent_zone_files_are_rejected(zone: str) -> None:
     with pytest.raises(attioql.AttioQLError) as caught:
         attioql.compile_filter("created_at = 2024-01-01", target="companies", timezone=zone)
     assert caught.value.code == "value.invalid_timezone"
+
+
+@pytest.mark.parametrize(("text", "message", "hint"), [
+    ("companies where name = a order name", "Unexpected `name`: expected `by`.", None),
+    ("", "The query ends too early: expected the name of an object or list.", None),
+    ("companies where limit = 3",
+     "Unexpected `=`: expected a value such as a number, a date or a quoted text.",
+     "`limit` is a keyword; write an attribute with that name in backticks: `limit`"),
+])
+def test_query_messages(text: str, message: str, hint: str | None) -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.compile_query(text, schema="demo")
+    assert (caught.value.message, caught.value.hint) == (message, hint)
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("created_at >= last 3", 'write "last 3" for the text, or `last 3 days` for a date'),
+    ("created_at = 3 days a", 'write "3 days a" for the text, or `3 days ago` for a date'),
+])
+def test_unfinished_relative_date_hints(text: str, hint: str) -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.compile_filter(text, target="companies", schema="demo")
+    assert (caught.value.code, caught.value.hint) == ("syntax.unquoted_words", hint)
+
+
+def test_status_list_hint_spells_statuses() -> None:
+    with pytest.raises(attioql.AttioQLError) as caught:
+        attioql.compile_filter("stage = w", target="deals", schema="demo")
+    assert caught.value.hint == "the statuses are `Lead`, `In Progress`, `Won 🎉` and `Lost`"

@@ -643,6 +643,8 @@ class Binder:
         titles = [option.title for option in options if not option.is_archived]
         close = _close_names(text, titles)
         hint = (f"did you mean {_or_list(close)}?" if close
+                else f"the {noun}es are {_and_list([f'`{t}`' for t in titles])}"
+                if titles and noun == "status"
                 else f"the {noun}s are {_and_list([f'`{t}`' for t in titles])}" if titles else None)
         raise BindProblem("unknown.status" if attribute.type == "status" else "unknown.option",
                           f"`{attribute.slug}` has no {noun} `{text}`.", value.span, hint)

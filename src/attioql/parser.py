@@ -71,6 +71,7 @@ _EXPECTED_WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"_COMMA"}), "`,`"),
     (frozenset({"WHERE"}), "`where`"),
     (frozenset({"ORDER"}), "`order by`"),
+    (frozenset({"_BY"}), "`by`"),
     (frozenset({"ASC", "DESC"}), "`asc` or `desc`"),
     (frozenset({"LIMIT"}), "`limit`"),
     (frozenset({"OFFSET"}), "`offset`"),
@@ -463,7 +464,9 @@ class _Builder:
         span = _cover(word, amount)
         text = _source_between(word, amount, children)
         if amount.type == "NUMBER" and str(word).lower() not in _INSTANT_BASES:
-            raise _unquoted(span, text)
+            date_form = (f"{word} {amount} days" if str(word).lower() in _PERIOD_BASES and not sign
+                         else None)
+            raise _unquoted(span, text, date_form)
         if amount.type == "DURATION" and not sign and str(word).lower() in _PERIOD_BASES:
             if str(amount)[:1] in "+-":
                 raise _unquoted(span, text)
@@ -479,7 +482,8 @@ class _Builder:
         span = _cover(amount, word)
         text = _source_between(amount, word, children)
         if str(word).lower() != "ago":
-            raise _spaced_unit(amount, word) or _unquoted(span, text)
+            date_form = f"{amount} ago" if "ago".startswith(str(word).lower()) else None
+            raise _spaced_unit(amount, word) or _unquoted(span, text, date_form)
         return ast.Relative("ago", "ago", "", *_split_duration(amount), text, span,
                             _span(amount))
 
@@ -611,12 +615,16 @@ def _source_between(first: Any, last: Any, children: list[Any]) -> str:
     return "".join(parts)
 
 
-def _unquoted(span: ast.Span, text: str) -> SyntaxProblem:
+def _unquoted(span: ast.Span, text: str, date_form: str | None = None) -> SyntaxProblem:
+    """A value of several bare words; ``date_form`` is the relative date it may have meant."""
+    hint = f'write "{text}"'
+    if date_form:
+        hint += f" for the text, or `{date_form}` for a date"
     return _problem(
         "syntax.unquoted_words",
         f"`{text}` is several words, and a value with spaces needs quotes.",
         span,
-        f'write "{text}"',
+        hint,
     )
 
 
@@ -813,6 +821,11 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
     if token.type == "$END":
         end = len(text.rstrip())
         after = f" after `{previous}`" if previous else ""
+        if start == "query":
+            if previous is None:
+                expected = "the name of an object or list"
+            return Diagnostic("syntax.unexpected_end",
+                              f"The query ends too early: expected {expected}{after}.", (end, end))
         return Diagnostic("syntax.unexpected_end",
                           f"The filter ends too early: expected {expected}{after}.",
                           (end, end))
@@ -866,6 +879,9 @@ def _translate_token(text: str, error: UnexpectedToken, start: str) -> Diagnosti
             hint += f", or write a title with spaces in backticks: `{before} {value}`"
     elif token.type == "COMPARATOR" and previous is not None and previous.lower() == "not":
         hint = "write `!=` for not equal, or put `not` before the condition"
+    elif token.type == "COMPARATOR" and previous is not None and previous.lower() in KEYWORDS:
+        hint = (f"`{previous.lower()}` is a keyword; write an attribute with that name in "
+                f"backticks: `{previous}`")
     elif start == "query" and token.type in ("WHERE", "ORDER", "LIMIT", "OFFSET"):
         hint = "a query's clauses come in this order: where, order by, limit, offset"
     elif start == "filter" and token.type in ("WHERE", "ORDER", "LIMIT", "OFFSET"):
