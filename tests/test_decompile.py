@@ -206,6 +206,10 @@ ERRORS = [
                                   "referenced_actor_id": "00000000-0000-4000-8000-000000000000"}},
      "unknown.member", "$.owner.referenced_actor_id: No workspace member has the id "
      "`00000000-0000-4000-8000-000000000000`."),
+    ("boolean-as-number", {"arr": {"$gte": True}}, "value.invalid_number",
+     "$.arr.$gte: `true` is not a number."),
+    ("null-as-date", {"foundation_date": {"$eq": None}}, "value.invalid_date",
+     "$.foundation_date.$eq: `null` is not a date."),
     ("record-id-not-uuid", {"parent_company": {"target_record_id": "acme"}},
      "value.invalid_record_id", "$.parent_company.target_record_id: `acme` is not a record id."),
 ]
@@ -228,6 +232,50 @@ def test_deep_json_is_a_limit_error() -> None:
     with pytest.raises(attioql.DecompileError) as caught:
         _decompile(data)
     assert caught.value.code == "limit.depth"
+    assert caught.value.message.endswith(
+        ": The filter nests deeper than 64 levels of `$and`, `$or` and `$not`.")
+    assert caught.value.errors[0].hint == (
+        "flatten the filter: the limit is 64 levels, and one more for an `$or` that reads "
+        "as an `in` list")
+
+
+HINTS = [
+    ("list-on-text", {"name": ["Acme"]},
+     "filter values are single values, not lists; use `{\"$in\": [...]}`"),
+    ("list-on-select", {"categories": ["SaaS"]},
+     "filter values are single values, not lists; use an `$or` with one condition per value"),
+    ("url-domain", {"domains": "https://acme.com/path"},
+     "compare the domain `acme.com` if that is what you mean"),
+]
+
+
+@pytest.mark.parametrize(("data", "hint"), [case[1:] for case in HINTS],
+                         ids=[case[0] for case in HINTS])
+def test_decompile_error_hint(data: Any, hint: str) -> None:
+    with pytest.raises(attioql.DecompileError) as caught:
+        _decompile(data)
+    assert caught.value.errors[0].hint == hint
+
+
+def test_domains_that_text_cannot_keep_are_rejected() -> None:
+    cases = {
+        "https://acme.com/path": "is a URL",
+        "acme.com/": "has a path after the domain",
+        " acme.com": "has spaces around it",
+    }
+    for value, what in cases.items():
+        with pytest.raises(attioql.DecompileError) as caught:
+            _decompile({"domains": {"root_domain": value}})
+        assert caught.value.code == "value.invalid_filter_json"
+        assert caught.value.message == (
+            f"$.domains.root_domain: `{value}` {what}; Attio compares it as written, but "
+            "attioql text compares the domain `acme.com`, so this filter has no attioql text.")
+
+
+def test_plain_domain_round_trips() -> None:
+    data = {"domains": {"domain": {"$eq": "acme.com"}}}
+    assert _decompile(data) == "domains = acme.com"
+    assert _compile("domains = acme.com") == data
 
 
 FILTER_CASES = [case for case in CASES["filters"] if case.get("expect")]

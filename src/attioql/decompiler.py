@@ -23,6 +23,7 @@ reject (a rating of 7, a phone number without a country code) is reported here.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -32,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import ast
-from .binder import BindProblem, _close_names, _or_list, article
+from .binder import _URL_SCHEME, BindProblem, _close_names, _or_list, article
 from .core import Context, SchemaSource, compile_with_warnings, make_context, resolve_limits
 from .dates import Clock
 from .errors import AttioQLError, DecompileError, Diagnostic, ErrorCode
@@ -164,8 +165,10 @@ class _Reader:
         # produced may nest one level deeper than its text.
         if depth > self.limits.max_depth + 1:
             raise _error("limit.depth", where,
-                         f"The filter nests deeper than {self.limits.max_depth + 1} levels.",
-                         "flatten the filter")
+                         f"The filter nests deeper than {self.limits.max_depth} levels of "
+                         "`$and`, `$or` and `$not`.",
+                         f"flatten the filter: the limit is {self.limits.max_depth} levels, "
+                         "and one more for an `$or` that reads as an `in` list")
         if not isinstance(value, dict):
             raise _shape(where, f"A filter must be an object, not {_describe(value)}.")
         if depth == 0:
@@ -423,8 +426,12 @@ class _Reader:
             raise _shape(where, f"`{reached.attribute.slug}` is {article(rule.type)} attribute, so the "
                          f"condition must name one of its properties: {named}.")
         if isinstance(body, (list, dict)) or body is None:
-            hint = ("filter values are single values, not lists; use `$in` or `$or`"
-                    if isinstance(body, list) else None)
+            hint = None
+            if isinstance(body, list):
+                hint = ("filter values are single values, not lists; use `{\"$in\": [...]}`"
+                        if "$in" in rule.properties[default].operators else
+                        "filter values are single values, not lists; use an `$or` with one "
+                        "condition per value")
             raise _shape(where, f"`{reached.attribute.slug}` cannot equal "
                          f"{_describe(body)}.", hint)
         return default
@@ -517,7 +524,7 @@ class _Reader:
             item_where = where if operator == "=" else f"{where}[{index}]"
             if not isinstance(item, str) or not _UUID.fullmatch(item):
                 raise _error("value.invalid_record_id", item_where,
-                             f"`{item}` is not a record id.", "record ids are UUIDs")
+                             f"`{_spell(item)}` is not a record id.", "record ids are UUIDs")
             values.append(ast.Literal("uuid", item.lower()))
         return ast.Condition(_path(reached.segments), ast.Predicate(operator, False, tuple(values)))
 
@@ -663,7 +670,7 @@ class _Reader:
         if kind == "date":
             if not isinstance(value, str) or not _DATE.fullmatch(value):
                 raise _error("value.invalid_date", where,
-                             f"`{value}` is not a date.", "dates are written YYYY-MM-DD")
+                             f"`{_spell(value)}` is not a date.", "dates are written YYYY-MM-DD")
             return ast.Literal("date", value)
         if kind == "timestamp":
             return _datetime(self._instant(value, where))
@@ -676,6 +683,8 @@ class _Reader:
                          f"{_describe(value)}.")
         if kind == "record_id":
             return ast.Literal("uuid", value)
+        if kind == "domain":
+            _check_domain(value, where)
         return ast.Literal("string", value, True)
 
     def _instant(self, value: Any, where: str) -> tuple[datetime, str]:
@@ -685,7 +694,7 @@ class _Reader:
             hint = ("a timestamp needs a time too, such as 2024-01-10T00:00:00.000Z"
                     if isinstance(value, str) and _DATE.fullmatch(value) else
                     "write an ISO 8601 timestamp such as 2024-01-10T09:30:00.000Z")
-            raise _error("value.invalid_timestamp", where, f"`{value}` is not a timestamp.", hint)
+            raise _error("value.invalid_timestamp", where, f"`{_spell(value)}` is not a timestamp.", hint)
         year, month, day, hour, minute, second, fraction, offset = match.groups()
         if fraction and len(fraction) > 9:
             raise _error("value.invalid_timestamp", where,
@@ -744,7 +753,7 @@ class _Reader:
     def _member(self, value: Any, where: str) -> ast.Value:
         if not isinstance(value, str) or not _UUID.fullmatch(value):
             raise _error("value.invalid_filter_json", where,
-                         f"`{value}` is not a workspace member id.",
+                         f"`{_spell(value)}` is not a workspace member id.",
                          "Attio filters members by id; attioql writes them as names")
         members = self.schema.members
         if members is None:
@@ -813,16 +822,48 @@ def _datetime(instant: tuple[datetime, str]) -> ast.Literal:
     return ast.Literal("datetime", text + "Z")
 
 
+def _spell(value: Any) -> str:
+    """Write a JSON value as the user wrote it: `true`, `null`, `[1, 2]`; a string as is."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _check_domain(value: str, where: str) -> None:
+    """Raise for a domain that attioql text cannot compare as written.
+
+    Attio compares the stored domain with the exact string in the filter, but attioql text
+    compares only the domain of a URL (`https://acme.com/path` compiles to `acme.com`) and
+    trims spaces, so such a value has no attioql text with the same meaning."""
+    stripped = value.strip()
+    domain = re.split(r"[/?#]", _URL_SCHEME.sub("", stripped), maxsplit=1)[0]
+    if domain == value:
+        return
+    if stripped != value:
+        what = "has spaces around it"
+    elif _URL_SCHEME.match(stripped):
+        what = "is a URL"
+    else:
+        what = "has a path after the domain"
+    raise _error("value.invalid_filter_json", where,
+                 f"`{value}` {what}; Attio compares it as written, but attioql text compares "
+                 f"the domain `{domain}`, so this filter has no attioql text.",
+                 f"compare the domain `{domain}` if that is what you mean")
+
+
 def _number(value: Any, where: str) -> ast.Literal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise _error("value.invalid_number", where, f"`{value}` is not a number.")
+        raise _error("value.invalid_number", where, f"`{_spell(value)}` is not a number.")
     if isinstance(value, str):
         if not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", value.strip()):
-            raise _error("value.invalid_number", where, f"`{value}` is not a number.")
+            raise _error("value.invalid_number", where, f"`{_spell(value)}` is not a number.")
         return ast.Literal("number", value.strip())
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise _error("value.invalid_number", where, f"`{value}` is not a finite number.")
+            raise _error("value.invalid_number", where, f"`{_spell(value)}` is not a finite number.")
         text = repr(value)
         if "e" in text or "E" in text:
             text = format(Decimal(text), "f")
