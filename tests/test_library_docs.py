@@ -19,7 +19,7 @@ def _code_blocks() -> list[str]:
 
 
 def test_library_page_has_examples() -> None:
-    assert len(_code_blocks()) == 10
+    assert len(_code_blocks()) == 11
 
 
 def test_library_examples_run() -> None:
