@@ -248,6 +248,26 @@ def test_nothing_that_breaks_the_rest_is_offered() -> None:
     assert "is empty" not in _applied("tier |= smb")
 
 
+def test_between_never_cuts_a_comparison_short() -> None:
+    applied = _applied("created_at =| 2024-01-01")
+    assert "between" not in applied
+    assert "not between" not in applied
+    assert applied[">="] == "created_at >= 2024-01-01"
+    assert "between" not in _applied("lead_score |> 50", "people")
+    assert "between" not in _applied("lead_score |<= 50 and name = a", "people")
+
+
+def test_emptiness_is_not_swapped_for_a_comparison() -> None:
+    assert _applied("domains |is not empty") == {"is empty": "domains is empty",
+                                                 "is not empty": "domains is not empty"}
+    assert _applied("domains |is empty and tier = smb") == {
+        "is empty": "domains is empty and tier = smb",
+        "is not empty": "domains is not empty and tier = smb"}
+    assert _applied("last_email_interaction |is empty") == {
+        "is empty": "last_email_interaction is empty",
+        "is not empty": "last_email_interaction is not empty"}
+
+
 def test_no_joiner_after_this_on_a_date() -> None:
     labels = _labels("created_at = this ", "companies")
     assert "and" not in labels
@@ -342,15 +362,17 @@ VALID_SOURCES = _valid_sources()
 def _check_completions_at(target: str, text: str, cursor: int) -> None:
     """Apply every item offered at ``cursor`` in a valid ``text``.
 
-    The text after the cursor must still parse (apart from ending early, as after `(`),
-    and nothing wholly before the replaced span may become an error. An error after it
-    is allowed: swapping `tier` for `created_at` in `tier = smb` makes `smb` a bad date,
-    which is the edit the person asked for.
+    The text after the cursor must still parse, and must not even end early unless the
+    item opens a group (`(`) or nothing follows the cursor. Nothing wholly before the replaced span may become an
+    error. An error after it is allowed: swapping `tier` for `created_at` in `tier = smb`
+    makes `smb` a bad date, which is the edit the person asked for.
     """
     analysis = _analyze(text, target, cursor=cursor)
     for completion in analysis.completions:
         after = _analyze(completion.apply(text), target)
-        errors = [d for d in after.errors if d.code != "syntax.unexpected_end"]
+        may_end_early = completion.insert_text.strip() == "(" or not text[cursor:].strip()
+        errors = [d for d in after.errors
+                  if not (may_end_early and d.code == "syntax.unexpected_end")]
         context = (text, cursor, completion, after.diagnostics)
         assert [d for d in errors if d.code.startswith("syntax.")] == [], context
         assert [d for d in errors if d.span[1] <= completion.replace[0]] == [], context

@@ -668,7 +668,7 @@ class Completer:
         quote = typed[:1] if typed[:1] in ("\"", "'", "`") else ""
         candidates = list(self._candidates(quote))
         ranked = rank(candidates, typed[1:] if quote else typed)
-        if not self.text[self.anchor.replace[1]:].strip():
+        if not self.text[self.cursor:].strip():
             return [self._completion(candidate, self.anchor.replace)
                     for candidate in ranked[:MAX_COMPLETIONS]]
         return list(self._fitting(ranked))
@@ -696,7 +696,7 @@ class Completer:
                 spans = [self.anchor.replace, in_front]
             for span in spans:
                 completion = self._completion(candidate, span)
-                if trial.fits(completion, _shape(candidate, completion)):
+                if trial.fits(completion, _shape(candidate, completion), candidate.opens):
                     count += 1
                     yield completion
                     break
@@ -1035,18 +1035,32 @@ class _Trial:
         self.text = text
         self.limits = limits
         self.known: dict[tuple[Any, ...], bool] = {}
+        # An unfinished text may stay unfinished, but a text that ends where the grammar
+        # allows must still do so once an item is applied: `between` in place of `=` in
+        # `created_at = 2024-01-01` leaves the text waiting for `and`.
+        self.allow_unfinished = True
         first = self._first_error(text)
+        self.allow_unfinished = self.unfinished
         # An error before the replaced text stops the compiler there whatever follows.
         self.threshold = None if first < start else first
 
-    def fits(self, completion: Completion, shape: tuple[Any, ...] | None = None) -> bool:
+    def fits(self, completion: Completion, shape: tuple[Any, ...] | None = None,
+             opens: bool = False) -> bool:
         """True when applying ``completion`` moves no syntax error earlier. An unfinished
-        end does not count: picking `(` or a name may leave the text unfinished.
+        end counts as an error at the end of the text only when the text was not already
+        unfinished, and never for an item that ``opens`` a group: a `(` put in front of a
+        condition waits for its `)`, which the user types next.
 
         Items of one ``shape`` parse alike, so only the first of them is parsed.
         """
         if shape is not None and shape in self.known:
             return self.known[shape]
+        if opens:
+            allow, self.allow_unfinished = self.allow_unfinished, True
+            try:
+                return self._fits(completion)
+            finally:
+                self.allow_unfinished = allow
         result = self._fits(completion)
         if shape is not None:
             self.known[shape] = result
@@ -1065,11 +1079,15 @@ class _Trial:
         return self._first_error(completion.apply(self.text)) >= threshold
 
     def _first_error(self, text: str) -> float:
+        self.unfinished = False
         try:
             parse_filter(text, self.limits)
         except ParseError as error:
             first = error.errors[0]
             if first.code != "syntax.unexpected_end":
+                return first.span[0]
+            self.unfinished = True
+            if not self.allow_unfinished:
                 return first.span[0]
         return float("inf")
 
