@@ -142,6 +142,15 @@ def test_cli_decompile_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out == "created_at >= 2024-01-10\n"
 
 
+def test_cli_decompile_inline_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decompile", "-t", "companies", "--schema", "demo", '{"tier": "SMB"}']) == 0
+    assert capsys.readouterr().out == "tier = SMB\n"
+    assert main(["decompile", "-t", "companies", "--schema", "demo", ' {"tier": {']) == 1
+    assert capsys.readouterr().err == (
+        "error: the input is not JSON: Expecting property name enclosed in double quotes "
+        "at line 1, column 12.\n")
+
+
 def test_cli_decompile_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "filter.json"
     path.write_text('{"tier": {"$ne": "SMB"}}', "utf-8")

@@ -27,6 +27,7 @@ from .common import (
 DECOMPILE_EXAMPLES = """\
 examples:
   echo '{"tier": "SMB", "fit_score": {"$gte": 4}}' | attioql decompile -t companies --schema demo
+  attioql decompile -t companies --schema demo '{"tier": "SMB"}'
   attioql decompile -t deals --schema workspace.json saved-filter.json
 """
 
@@ -52,16 +53,17 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "decompile", help="print Attio filter JSON as attioql text",
-        description="Read Attio filter JSON from a file or standard input and print it as "
-                    "canonical attioql text.",
+        description="Read Attio filter JSON from the command line, a file or standard "
+                    "input and print it as canonical attioql text.",
         epilog=DECOMPILE_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_target_options(parser)
     parser.add_argument("--timezone", "--tz", default="UTC", metavar="TZ",
                         help="IANA time zone in which whole-day ranges are written as dates "
                              "(default: UTC)")
-    parser.add_argument("file", nargs="?", default="-", metavar="FILE",
-                        help="a JSON file; - or nothing reads standard input")
+    parser.add_argument("file", nargs="?", default="-", metavar="JSON|FILE",
+                        help="the filter JSON itself when it starts with {, otherwise a JSON "
+                             "file; - or nothing reads standard input")
     parser.set_defaults(handler=run_decompile)
 
     parser = subparsers.add_parser(
@@ -104,7 +106,12 @@ def run_decompile(args: argparse.Namespace) -> int:
     except UsageError as error:
         return usage_failure("attioql decompile", error)
     try:
-        source = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        if args.file == "-":
+            source = sys.stdin.read()
+        elif args.file.lstrip().startswith("{"):
+            source = args.file
+        else:
+            source = Path(args.file).read_text("utf-8")
     except OSError as error:
         return usage_failure("attioql decompile", UsageError(f"cannot read {args.file}: "
                                                              f"{error.strerror}"))
