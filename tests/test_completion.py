@@ -75,7 +75,7 @@ HALF_TYPED: list[tuple[str, str, list[str], list[str]]] = [
      ["Qualified", "Enterprise", "Lead"]),
     ("people", "email_addresses(domain = example.com and ",
      ["local", "email_local_specifier", "domain"], ["or", "name", "company"]),
-    ("companies", "categories in ", ["("], ["SaaS", "=", "and"]),
+    ("companies", "categories in ", ["[", "("], ["SaaS", "=", "and"]),
     ("companies", "categories in [saas, ", ["Fintech", "B2B", "Health care"],
      ["Enterprise", "SMB", "and"]),
     ("companies", "categories in [saas, fintech", ["Fintech"], ["Enterprise"]),
@@ -246,6 +246,12 @@ def test_nothing_that_breaks_the_rest_is_offered() -> None:
     assert _applied("(tier = smb |)") == {}
     assert "in" not in _applied("tier |= smb")
     assert "is empty" not in _applied("tier |= smb")
+
+
+def test_in_offers_brackets_first() -> None:
+    assert _labels("tier in ", "companies") == ["[", "("]
+    assert _labels("tier not in ", "companies") == ["[", "("]
+    assert _applied("tier in |") == {"[": "tier in [", "(": "tier in ("}
 
 
 def test_between_never_cuts_a_comparison_short() -> None:

@@ -742,7 +742,10 @@ class Completer:
             return
         if accepted & {"LPAR", "LBRACKET"} and walk.op_words[-1:] == ["in"] \
                 and previous == "IN":
-            yield _Candidate("(", "(", "punctuation", "a list of values", glue=False)
+            if "LBRACKET" in accepted:
+                yield _Candidate("[", "[", "punctuation", "a list of values")
+            if "LPAR" in accepted:
+                yield _Candidate("(", "(", "punctuation", "a list of values")
         if (previous not in _PATH and not walk.at_member_start
                 and previous not in _OPERATOR_WORDS and not awaiting_unit):
             yield from self._joiner_items()
