@@ -117,6 +117,19 @@ def test_prefix_ranks_before_fuzzy() -> None:
     assert labels.index("tier") < labels.index("twitter")
 
 
+def test_finished_word_keeps_its_place() -> None:
+    assert _labels("not", "companies") == ["not"]
+    assert _labels("tier = smb and not", "companies") == ["not"]
+    assert _labels("tier", "companies") == ["tier"]
+    assert "last_calendar_interaction" in _labels("lci", "companies")
+
+
+def test_alias_matches_its_own_letters() -> None:
+    assert _labels("first_email_interaction.int", "companies") == [
+        "interacted_at", "interaction_type"]
+    assert _labels("first_email_interaction.ty", "companies") == ["type", "interaction_type"]
+
+
 def test_titles_match_attributes() -> None:
     labels = _labels("Job", "people")
     assert labels[0] == "job_title"

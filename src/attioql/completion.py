@@ -1172,7 +1172,8 @@ def _property_items(type_rule: TypeRule) -> Iterator[_Candidate]:
         yield _Candidate(name, name, "property", f"{type_rule.type} property")
     for alias, name in sorted(type_rule.aliases.items()):
         if alias not in type_rule.properties:
-            yield _Candidate(alias, alias, "property", f"alias of {name}", (name,))
+            # Matched by its own letters only: `int` finds `interacted_at`, never `at`.
+            yield _Candidate(alias, alias, "property", f"alias of {name}")
 
 
 def operator_phrases(subject: Subject) -> list[str]:
@@ -1222,10 +1223,17 @@ def _describe(clock: Clock, resolve: Any, on_dates: bool) -> str:
 # Ranking ---------------------------------------------------------------------------------
 
 
+_FUZZY = 3
+
+
 def rank(candidates: list[_Candidate], typed: str) -> list[_Candidate]:
     """Keep the candidates that match ``typed`` and order them: an exact match, a prefix of
     the label or another key, a prefix of a word inside it, then a fuzzy match (the typed
-    letters in order). Ties keep their order; duplicate labels are dropped."""
+    letters in order). Ties keep their order; duplicate labels are dropped.
+
+    A typed word that is already a keyword or the exact label of an item is finished, so
+    no fuzzy match is kept: it would replace `not` with `foundation_date`.
+    """
     wanted = fold(typed)
     tiers: list[tuple[int, int, _Candidate]] = []
     seen: set[tuple[str, str]] = set()
@@ -1237,6 +1245,10 @@ def rank(candidates: list[_Candidate], typed: str) -> list[_Candidate]:
         tier = _tier(wanted, (candidate.label, *candidate.keys))
         if tier is not None:
             tiers.append((tier, index, candidate))
+    finished = wanted in KEYWORDS or any(
+        fold(candidate.label) == wanted for _, _, candidate in tiers)
+    if finished:
+        tiers = [item for item in tiers if item[0] < _FUZZY]
     tiers.sort(key=lambda item: (item[0], item[1]))
     return [candidate for _, _, candidate in tiers]
 
@@ -1254,7 +1266,7 @@ def _tier(wanted: str, keys: tuple[str, ...]) -> int | None:
         elif any(word.startswith(wanted) for word in re.split(r"[\s_\-.@]+", folded)):
             tier = 2
         elif _subsequence(wanted, folded):
-            tier = 3
+            tier = _FUZZY
         else:
             continue
         best = tier if best is None else min(best, tier)
