@@ -195,7 +195,7 @@ lists/sales_pipeline: Sales pipeline, entries of companies, 8 attributes
   next_step_date  Next step date  date             =, in, >, >=, <, <=, between
   notes           Notes           text             =, in, contains, starts with, ends with
 
-  Each operator also has its negation: !=, not in, not contains, is not empty and so on.
+  Each operator also has its negation: !=, not in, does not contain, is empty and so on.
 
 stage statuses: Prospecting, Qualified, Proposal sent, Closed won, Closed lost
 priority options: High, Medium, Low
@@ -219,7 +219,7 @@ def test_show_object_rows(capsys: pytest.CaptureFixture[str]) -> None:
     rows = {line.split()[0]: line for line in lines[4:37]}
     assert rows["partners"].split("  ")[-1] == "=, in"
     assert "record-reference to companies, people (multi)" in rows["partners"]
-    assert rows["domains"].endswith("=, in, contains, starts with, ends with, is empty")
+    assert rows["domains"].endswith("=, in, contains, starts with, ends with, is not empty")
     assert rows["primary_location"].endswith(
         "name a property: line_1, line_2, line_3, line_4, locality, region, postcode, "
         "country_code")
@@ -231,6 +231,32 @@ def test_show_archived_attribute(capsys: pytest.CaptureFixture[str]) -> None:
     row = next(line for line in out.splitlines() if line.split()[:1] == ["legacy_source"])
     assert status == 0
     assert "(archived)" in row
+    assert row.endswith("  archived, so not filterable")
+
+
+ARCHIVED_DETAIL = """\
+objects/people.legacy_source: Legacy source
+
+  type: text
+  multi-valued: no
+  archived: yes
+
+  This attribute is archived, and archived attributes cannot be filtered.
+"""
+
+
+def test_show_archived_attribute_detail(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "schema", "show", "--schema", "demo", "people", "legacy_source") == (
+        0, ARCHIVED_DETAIL, "")
+
+
+def test_show_attribute_operator_spelling(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "schema", "show", "--schema", "demo", "companies", "domains")
+    rows = {line.split()[0]: line for line in out.splitlines()[8:]}
+    assert status == 0
+    assert rows["(attribute)"].endswith(
+        "contains, does not contain, starts with, does not start with, ends with, "
+        "does not end with, is not empty, is empty")
 
 
 def test_show_attribute(capsys: pytest.CaptureFixture[str]) -> None:
@@ -255,6 +281,20 @@ def test_show_unknown_attribute(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "schema", "show", "--schema", "demo", "companies", "tierr") == (
         2, "", "attioql schema show: error: `objects/companies` has no attribute `tierr` "
                "(did you mean `tier` or `twitter`?)\n")
+
+
+def test_show_unknown_attribute_without_close_name(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "schema", "show", "--schema", "demo", "companies", "nope") == (
+        2, "", "attioql schema show: error: `objects/companies` has no attribute `nope` "
+               "(run `attioql schema show --schema demo companies` to list its attributes)\n")
+
+
+def test_show_unknown_target_lists_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "schema", "show", "--schema", "demo", "nope") == (
+        2, "", "attioql schema show: error: The schema has no object or list `nope`. "
+               "(the schema has companies, deals, people, recruiting, sales_pipeline, users, "
+               "workspaces)\n")
 
 
 def test_show_standard_without_members(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,7 @@ that call Attio's API."""
 from __future__ import annotations
 
 import argparse
+import shlex
 import json
 import logging
 import os
@@ -234,7 +235,12 @@ def run_show(args: argparse.Namespace) -> int:
     attribute = _find_attribute(schema, target, args.attribute)
     if attribute is None:
         close = _close_names(args.attribute, list(target.attributes))
-        hint = f" (did you mean {_or_list(close)}?)" if close else ""
+        if close:
+            hint = f" (did you mean {_or_list(close)}?)"
+        else:
+            command = shlex.join(["attioql", "schema", "show", "--schema", args.schema,
+                                  args.target])
+            hint = f" (run `{command}` to list its attributes)"
         return usage_failure("attioql schema show", UsageError(
             f"`{target.qualified}` has no attribute `{args.attribute}`{hint}"))
     sys.stdout.write(show_attribute(schema, target, attribute))
@@ -313,8 +319,8 @@ def show_target(schema: Schema, target: Target) -> str:
     rows = [[attribute.slug, attribute.title, _type_label(attribute),
              _operator_label(attribute)] for attribute in target.attributes.values()]
     out.append(format_table(["slug", "title", "type", "operators"], rows))
-    out.append("\n  Each operator also has its negation: !=, not in, not contains, "
-               "is not empty and so on.\n")
+    out.append("\n  Each operator also has its negation: !=, not in, does not contain, "
+               "is empty and so on.\n")
 
     choices = [attribute for attribute in target.attributes.values()
                if attribute.type in ("select", "status")]
@@ -349,15 +355,19 @@ def show_attribute(schema: Schema, target: Target, attribute: Attribute) -> str:
     if rule is None:
         out.append("\n  attioql has no filter rules for this type.\n")
         return "".join(out)
+    if attribute.is_archived:
+        out.append("\n  This attribute is archived, and archived attributes cannot be "
+                   "filtered.\n")
+        return "".join(out)
 
     rows: list[list[str]] = []
     bare = _bare_operators(rule)
     if rule.default_property is None:
         rows.append(["(attribute)", "name a property"])
     elif bare:
-        rows.append(["(attribute)", ", ".join(dsl_operators(bare))])
+        rows.append(["(attribute)", ", ".join(_display_operators(bare))])
     for name in rule.named_properties:
-        rows.append([name, ", ".join(dsl_operators(rule.properties[name].operators))])
+        rows.append([name, ", ".join(_display_operators(rule.properties[name].operators))])
     out.append("\n" + format_table(["property", "operators"], rows))
     if rule.aliases:
         aliases = ", ".join(f"{alias} = {name}" for alias, name in rule.aliases.items())
@@ -410,13 +420,28 @@ def _operator_label(attribute: Attribute) -> str:
     rule = DEFAULT_RULES.get(attribute.type)
     if rule is None:
         return "not filterable"
+    if attribute.is_archived:
+        return "archived, so not filterable"
     if rule.default_property is None:
         return "name a property: " + ", ".join(rule.named_properties)
-    operators = [op for op in dsl_operators(_bare_operators(rule)) if op not in _NEGATIONS]
+    operators = [op for op in _display_operators(_bare_operators(rule))
+                 if op not in _NEGATIONS]
     return ", ".join(operators) if operators else "name a property"
 
 
-_NEGATIONS = frozenset({"!=", "not in", "not between", "not contains", "does not start with",
-                        "does not end with", "is not empty"})
+def _display_operators(operators: frozenset[AttioOperator] | set[AttioOperator]) -> list[str]:
+    """Return the attioql operators for ``operators`` as canonical text spells them, with
+    `is not empty` (Attio's `$not_empty`) before its negation `is empty`."""
+    spelled = {"not contains": "does not contain"}
+    result = [spelled.get(operator, operator) for operator in dsl_operators(operators)]
+    if "is empty" in result:
+        result.remove("is empty")
+        result.append("is empty")
+    return result
+
+
+_NEGATIONS = frozenset({"!=", "not in", "not between", "does not contain",
+                        "does not start with", "does not end with", "is empty"})
 """Negated operators, left out of the attribute table to keep it narrow. A note under the
-table states that each operator has a negation."""
+table states that each operator has a negation. `is empty` is the negation of `is not
+empty`, which is Attio's `$not_empty`."""
