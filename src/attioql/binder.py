@@ -118,7 +118,7 @@ class _TooManyErrors(Exception):
 
 @dataclass
 class Options:
-    """What one compile resolves against."""
+    """The schema, target, clock and rules that one compile resolves names against."""
 
     schema: Schema
     target: Target
@@ -892,7 +892,7 @@ class Binder:
         raise problem
 
     def _as_days(self, value: Instant | Period) -> Period:
-        """A relative instant on a date attribute means its local date."""
+        """Turn a relative instant into its local day, because a date attribute compares days."""
         return self.options.clock.as_days(value)
 
     def _date_scalar(self, resolved: _Resolved, value: ast.Value, operator: AttioOperator) -> Any:
@@ -942,7 +942,8 @@ _CONVERTERS: dict[str, Callable[[Binder, _Resolved, ast.Value, AttioOperator], A
 
 
 def _timestamp_clauses(operator: str, values: list[Instant | Period]) -> list[Clause]:
-    """The rules for a timestamp: a period P = [start, end) widens or narrows each operator."""
+    """Build the clauses for a timestamp, where a period P = [start, end) widens or narrows
+    each operator."""
     if operator == "between":
         low, high = values
         start = low.iso() if isinstance(low, Instant) else low.start_iso()
@@ -963,7 +964,7 @@ def _timestamp_clauses(operator: str, values: list[Instant | Period]) -> list[Cl
 
 
 def _date_clauses(operator: str, values: list[Period]) -> list[Clause]:
-    """The rules for a date attribute: a period is the whole days [first, last]."""
+    """Build the clauses for a date attribute, where a period is the whole days [first, last]."""
     ranges = [(value.first, value.last) for value in values]
     if operator == "between":
         (first, _), (_, last) = ranges
@@ -1025,7 +1026,7 @@ def article(noun: str) -> str:
 
 
 def dsl_operators(operators: frozenset[AttioOperator] | set[AttioOperator]) -> list[str]:
-    """The attioql operators that a set of Attio operators allows, in a fixed order."""
+    """List the attioql operators that a set of Attio operators allows, in a fixed order."""
     result: list[str] = []
     if "$eq" in operators:
         result += ["=", "!=", "in", "not in"]

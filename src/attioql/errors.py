@@ -161,7 +161,7 @@ class Diagnostic:
 class AttioQLError(ValueError):
     """Raised for any input that attioql rejects.
 
-    The attributes describe the first error in source order; ``errors`` holds every error
+    The attributes describe the first error in source order; ``errors`` contains every error
     found (parsing stops at the first, binding collects up to ``MAX_REPORTED_ERRORS``).
     """
 

@@ -54,7 +54,7 @@ OPERATOR_TERMINALS = frozenset({
     "DOES",
 })
 
-# What each group of terminals is called in an error message, in the order listed.
+# The words an error message uses for each group of terminals, in the order listed.
 _EXPECTED_WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"NAME", "TITLE"}), "an attribute name"),
     (VALUE_TERMINALS, "a value such as a number, a date or a quoted text"),
