@@ -287,6 +287,31 @@ def test_emptiness_is_not_swapped_for_a_comparison() -> None:
         "is not empty": "last_email_interaction is not empty"}
 
 
+def test_number_on_a_date_offers_units() -> None:
+    assert _labels("created_at >= last 3", "companies") == [
+        "minutes", "hours", "days", "weeks", "months", "quarters", "years",
+        "min", "h", "d", "w", "mo", "y"]
+    applied = _applied("created_at >= last 3|")
+    assert applied["days"] == "created_at >= last 3 days"
+    assert applied["d"] == "created_at >= last 3d"
+    assert _labels("renewal_date = last 1", "companies")[:2] == ["day", "week"]
+    assert _labels("lead_score > 3", "people") == []
+
+
+def test_unit_not_joiner_after_last_number() -> None:
+    assert _labels("created_at >= last 30 ", "companies") == [
+        "minutes", "hours", "days", "weeks", "months", "quarters", "years"]
+    assert _applied("created_at >= last 30 d|") == {"days": "created_at >= last 30 days"}
+    assert _applied("created_at >= last 30 da|") == {"days": "created_at >= last 30 days"}
+    assert _labels("created_at >= last 30 days ", "companies") == ["and", "or"]
+
+
+def test_length_of_time_offers_ago() -> None:
+    assert _applied("created_at >= 3 days|") == {"ago": "created_at >= 3 days ago"}
+    assert _applied("created_at >= 3 days |") == {"ago": "created_at >= 3 days ago"}
+    assert "ago" not in _labels("created_at >= now - 3 days ", "companies")
+
+
 def test_no_joiner_after_this_on_a_date() -> None:
     labels = _labels("created_at = this ", "companies")
     assert "and" not in labels

@@ -231,10 +231,13 @@ class _Walk:
     previous: str | None = None
     previous_text: str = ""
     between: bool = False
+    earlier_text: str = ""
+    """The text of the token before the previous one (`last` in `last 30`)."""
 
     def copy(self) -> _Walk:
         return _Walk(list(self.path), self.path_end, self.subject, list(self.op_words),
-                     list(self.frames), self.previous, self.previous_text, self.between)
+                     list(self.frames), self.previous, self.previous_text, self.between,
+                     self.earlier_text)
 
     @property
     def group(self) -> _Frame | None:
@@ -494,6 +497,7 @@ class Scanner:
                 walk.frames[-1].values.append((span, value))
         else:
             kind = _plain_kind(kind_name)
+        walk.earlier_text = walk.previous_text
         walk.previous = kind_name
         walk.previous_text = text
         self._add(token, kind)
@@ -730,7 +734,13 @@ class Completer:
         if (after_path or inside_operator) and not quote:
             yield from self._operator_items()
         awaiting_unit = False
-        if accepted & VALUE_TERMINALS and quote in ("", "\"", "'"):
+        amount = list(self._amount_items()) if not quote else []
+        if amount:
+            # A number on a date waits for its unit, and a length of time for `ago`:
+            # `and` after `last 30` or `3 days` would only lead into an error.
+            awaiting_unit = True
+            yield from amount
+        elif accepted & VALUE_TERMINALS and quote in ("", "\"", "'"):
             if previous not in _VALUE_LIKE:
                 yield from self._value_items(quote)
             elif previous == "WORD" and walk.previous_text.lower() in ("this", "last", "next"):
@@ -960,6 +970,43 @@ class Completer:
         for label, resolve in phrases:
             yield _Candidate(label, label, "relative-date", _describe(clock, resolve, on_dates))
 
+    def _date_kind(self) -> str | None:
+        """Return `date` or `timestamp` when the subject's values are dates, else None."""
+        subject = self.walk.subject
+        if subject is None:
+            return None
+        if subject.type_rule.default_for_dates_only and subject.property is None:
+            return "timestamp"
+        rule = subject.value_rule()
+        if rule is not None and rule.value_kind in ("date", "timestamp"):
+            return rule.value_kind
+        return None
+
+    def _amount_items(self) -> Iterator[_Candidate]:
+        """Yield what completes an amount of time in a date value: the unit after a number
+        (`last 3` to `last 3 days` or `last 3d`), and `ago` after a length of time."""
+        walk = self.walk
+        kind = self._date_kind()
+        if kind is None or not walk.op_words:
+            return
+        start, end = self.anchor.replace
+        token = self.text[start:end]
+        touching = start < self.cursor and end == self.cursor
+        if touching and re.fullmatch(r"\d[\d_]*", token):
+            yield from _unit_candidates(token, kind, short=True)
+            return
+        if walk.previous == "NUMBER" and self.text[start - 1:start].isspace():
+            yield from _unit_candidates("", kind, short=False)
+            return
+        followed = walk.previous_text.lower() if touching else walk.earlier_text.lower()
+        if followed in ("last", "next", "+", "-"):
+            return
+        if touching and _DURATION.fullmatch(token):
+            yield _Candidate("ago", f"{token} ago", "relative-date", "that long before now",
+                             (f"{token} ago",))
+        elif walk.previous == "DURATION" and start == self.cursor == end:
+            yield _Candidate("ago", "ago", "relative-date", "that long before now")
+
     def _unit_items(self) -> Iterator[_Candidate]:
         subject = self.walk.subject
         rule = subject.value_rule() if subject is not None else None
@@ -1001,6 +1048,29 @@ class Completer:
             yield _Candidate(")", ")", "punctuation", detail, glue=in_list)
         if "RBRACKET" in accepted:
             yield _Candidate("]", "]", "punctuation", "end the list", glue=True)
+
+
+_DURATION = re.compile(r"\d[\d_]*\s*[A-Za-z]+")
+_UNITS = (("minutes", "min"), ("hours", "h"), ("days", "d"), ("weeks", "w"),
+          ("months", "mo"), ("quarters", ""), ("years", "y"))
+
+
+def _unit_candidates(number: str, kind: str, short: bool) -> Iterator[_Candidate]:
+    """Yield the units of time for an amount: after ``number`` when it is being typed
+    (the items then replace it, so they carry it), else on their own after a space."""
+    units = _UNITS if kind == "timestamp" else _UNITS[2:]
+    one = number.lstrip("+-").replace("_", "") == "1"
+    for word, _ in units:
+        unit = word[:-1] if one else word
+        insert = f"{number} {unit}" if number else unit
+        yield _Candidate(unit, insert, "relative-date", f"{number or 'a number of'} {unit}",
+                         (insert,))
+    if not short:
+        return
+    for word, abbreviation in units:
+        if abbreviation:
+            yield _Candidate(abbreviation, f"{number}{abbreviation}", "relative-date",
+                             f"{number} {word}", (f"{number}{abbreviation}",))
 
 
 def _joins(left: str, right: str) -> bool:
