@@ -342,15 +342,23 @@ def check(
     limits = resolve_limits(limits, max_length, max_depth, max_list_size, max_conditions)
     context = make_context(target, schema, now, timezone, current_member, rules, limits,
                            week_start)
-    try:
-        node = parse_filter(text, context.limits)
-    except ParseError as error:
-        return list(error.errors)
-    binder = context.binder()
-    binder.bind(node)
+    binder, parse_errors = _bind_without_raising(text, context)
+    if binder is None:
+        return parse_errors
     found = [d.located(text) for d in binder.errors + binder.warnings]
     return sorted(found, key=lambda d: (d.span, d.severity))
 
+
+def _bind_without_raising(text: str, context: Context) -> tuple[Binder | None, list[Diagnostic]]:
+    """Parse and bind ``text``, keeping every problem in the binder; a text that does not
+    parse gives no binder and its parse errors."""
+    try:
+        node = parse_filter(text, context.limits)
+    except ParseError as error:
+        return None, list(error.errors)
+    binder = context.binder()
+    binder.bind(node)
+    return binder, []
 
 
 def resolve_dates(
@@ -373,12 +381,9 @@ def resolve_dates(
     """
     context = make_context(target, schema, now, timezone, current_member, rules, limits,
                            week_start)
-    try:
-        node = parse_filter(text, context.limits)
-    except ParseError:
+    binder, _parse_errors = _bind_without_raising(text, context)
+    if binder is None:
         return []
-    binder = context.binder()
-    binder.bind(node)
     return sorted(binder.resolved_dates, key=lambda resolved: resolved.span)
 
 
