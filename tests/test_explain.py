@@ -21,7 +21,34 @@ SENTENCES = [
     ("not-comparison", "companies", "not fit_score > 3",
      "Companies whose fit score is not more than 3."),
     ("not-compound", "companies", "not (tier = smb and name = a)",
-     'Companies that do not match (whose tier is SMB and whose name is "a").'),
+     'Companies whose tier is not SMB or whose name is not "a".'),
+    ("not-or", "companies", "not (domains is empty or name = a)",
+     'Companies whose domains are not empty and whose name is not "a".'),
+    ("not-nested", "companies", "tier = smb and not (name = a and (name = b or not name = c))",
+     'Companies whose tier is SMB, and either whose name is not "a", or both whose name is '
+     'not "b" and whose name is "c".'),
+    ("and-of-ors", "companies", "(name = a or name = b) and (tier = smb or name = c)",
+     'Companies either whose name is "a" or whose name is "b", and either whose tier is SMB '
+     'or whose name is "c".'),
+    ("not-group-single-value", "companies", "not primary_location(city = Berlin and country = de)",
+     "Companies whose primary location's city is not \"Berlin\" or whose primary location's "
+     "country code is not DE."),
+    ("not-group-multi-value", "people",
+     "not email_addresses(domain = example.com and local starts with j)",
+     "People whose email addresses have no value whose email domain is \"example.com\" and "
+     "whose local part starts with \"j\"."),
+    ("control-characters", "companies", 'name = "line\\nbreak\\ttab\\u0007"',
+     'Companies whose name is "line\\nbreak\\ttab\\u0007".'),
+    ("quote-and-backslash", "companies", 'name = "say \\"hi\\" \\\\"',
+     'Companies whose name is "say \\"hi\\" \\\\".'),
+    ("plural-equality", "people", "email_addresses = a@b.com",
+     'People whose email addresses include "a@b.com".'),
+    ("plural-text-verb", "companies", "domains does not contain acme",
+     'Companies whose domains do not contain "acme".'),
+    ("plural-not-in", "companies", "domains not in [a.com, b.com]",
+     'Companies whose domains include neither "a.com" nor "b.com".'),
+    ("plural-title-property", "people", "email_addresses.email_domain = acme.com",
+     'People whose email addresses\' email domain is "acme.com".'),
     ("double-not", "companies", "not not tier = smb", "Companies whose tier is SMB."),
     ("in-text", "companies", "name in (Acme, Globex)",
      'Companies whose name is "Acme" or "Globex".'),
@@ -32,7 +59,7 @@ SENTENCES = [
     ("not-in-three", "companies", "tier not in [smb, enterprise, legacy]",
      "Companies whose tier is not any of SMB, Enterprise or Legacy."),
     ("precedence", "companies", "name = a or name = b and tier = smb",
-     'Companies whose name is "a" or (whose name is "b" and whose tier is SMB).'),
+     'Companies whose name is "a", or both whose name is "b" and whose tier is SMB.'),
     ("period-this-week", "companies", "created_at = this week",
      "Companies created between 15 Jan 2024 and 21 Jan 2024."),
     ("period-last-month-date", "companies", "renewal_date = last month",
@@ -52,9 +79,9 @@ SENTENCES = [
     ("checkbox", "companies", "is_customer = yes", "Companies whose customer is checked."),
     ("checkbox-false", "companies", "is_customer = false",
      "Companies whose customer is not checked."),
-    ("emptiness", "companies", "domains is empty", "Companies whose domains is empty."),
+    ("emptiness", "companies", "domains is empty", "Companies whose domains are empty."),
     ("group", "people", "email_addresses(domain = example.com and local starts with j)",
-     "People whose email addresses has a value whose email domain is \"example.com\" and "
+     "People whose email addresses have a value whose email domain is \"example.com\" and "
      "whose local part starts with \"j\"."),
     ("group-single-value", "companies", "primary_location(city = Berlin and country = de)",
      "Companies whose primary location's city is \"Berlin\" and whose primary location's "
@@ -66,13 +93,13 @@ SENTENCES = [
      "Companies whose team's name has a value whose first name is \"John\" and whose last "
      "name is \"Lee\"."),
     ("group-multiselect", "companies", "categories(= saas and active_from >= 2024-01-01)",
-     "Companies whose categories has a value that is SaaS and whose active-from date was on "
+     "Companies whose categories have a value that is SaaS and whose active-from date was on "
      "or after 1 Jan 2024."),
     ("group-multi-value-only", "companies", "domains(domain contains acme and domain ends with io)",
-     "Companies whose domains has a value that contains \"acme\" and ends with \"io\"."),
+     "Companies whose domains have a value that contains \"acme\" and ends with \"io\"."),
     ("group-in-or", "companies", "tier = smb or primary_location(city = a and region = b)",
-     "Companies whose tier is SMB or (whose primary location's city is \"a\" and whose "
-     "primary location's region is \"b\")."),
+     "Companies whose tier is SMB, or both whose primary location's city is \"a\" and whose "
+     "primary location's region is \"b\"."),
     ("group-created-at", "companies", "created_at(>= 2024-01-10T09:30Z and < 2024-01-17T10:00Z)",
      "Companies created on or after 10 Jan 2024, 09:30 UTC and before 17 Jan 2024, 10:00 UTC."),
     ("group-interaction-dates", "companies",
@@ -148,7 +175,7 @@ MEMBERSHIP = [
     ("interaction-type-in", "last_email_interaction.type in [email, call]",
      "Companies whose last email interaction's type is email or call."),
     ("domain-not-in", "domains not in [acme.com, globex.io]",
-     'Companies whose domains is neither "acme.com" nor "globex.io".'),
+     'Companies whose domains include neither "acme.com" nor "globex.io".'),
 ]
 
 

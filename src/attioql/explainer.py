@@ -18,6 +18,7 @@ from .binder import Binder
 from .binder import _Resolved as Resolved
 from .core import SchemaSource, compile_with_warnings, make_context, resolve_limits
 from .decompiler import _Reader, trusted_limits
+from .formatter import quote
 from .parser import Limits
 from .rules import VALUE, Rules, ValueKind
 from .schema import Attribute, Schema, Target
@@ -39,6 +40,9 @@ _TIME_COMPARISONS = {"=": "on", ">": "after", ">=": "on or after", "<": "before"
 _TEXT_VERBS = {"contains": ("contains", "does not contain"),
                "starts_with": ("starts with", "does not start with"),
                "ends_with": ("ends with", "does not end with")}
+# The plural of the first word of a verb phrase, for titles such as "Domains".
+_PLURAL_VERBS = {"is": "are", "was": "were", "has": "have", "contains": "contain",
+                 "starts": "start", "ends": "end", "does": "do"}
 
 
 def explain(text: str, *, target: str, schema: SchemaSource = None, now: datetime | None = None,
@@ -93,30 +97,45 @@ class _Describer:
         self.zone = binder.options.clock.zone
         self.zone_name = "UTC" if zone_name.upper() == "UTC" else zone_name
 
-    def filter(self, node: ast.Filter) -> str:
+    def filter(self, node: ast.Filter, negate: bool = False) -> str:
+        """Describe ``node``, or its negation when ``negate`` is set.
+
+        A negated `and` or `or` reads by De Morgan's laws, so `not (a and b)` is "whose a is
+        not x or whose b is not y". A nested `or` reads as "either ... or ...", a nested
+        `and` as "both ... and ...", and commas separate them from the outer joiner."""
         if isinstance(node, ast.Not):
-            if isinstance(node.operand, ast.Not):
-                return self.filter(node.operand.operand)
-            if isinstance(node.operand, ast.Condition):
-                return self._condition(node.operand, negate=True)
-            return f"that do not match ({self.filter(node.operand)})"
+            return self.filter(node.operand, not negate)
         if isinstance(node, (ast.And, ast.Or)):
-            joiner = " and " if isinstance(node, ast.And) else " or "
+            shape = self._shape(node, negate)
             parts = []
+            wrapped = False
             for operand in node.operands:
-                phrase = self.filter(operand)
-                mixed = (isinstance(operand, (ast.And, ast.Or))
-                         and type(operand) is not type(node))
-                # A group reads as several clauses joined with "and".
-                grouped = (isinstance(node, ast.Or) and isinstance(operand, ast.Group)
-                           and len(operand.members) > 1)
-                if mixed or grouped:
-                    phrase = f"({phrase})"
+                phrase = self.filter(operand, negate)
+                inner = self._shape(operand, negate)
+                if inner is not None and inner != shape:
+                    phrase = f"{'either' if inner == 'or' else 'both'} {phrase}"
+                    wrapped = True
                 parts.append(phrase)
+            joiner = f"{',' if wrapped else ''} {shape} "
             return joiner.join(parts)
         if isinstance(node, ast.Group):
-            return self._group(node)
-        return self._condition(node, negate=False)
+            if negate and not self._subject(node.path).many:
+                # One value only, so the group is an `and` of its members.
+                return self.filter(_group_conditions(node), negate=True)
+            return self._group(node, negate)
+        return self._condition(node, negate)
+
+    def _shape(self, node: ast.Filter, negate: bool) -> str | None:
+        """Return "and" or "or" for a node that reads as several clauses, else ``None``."""
+        while isinstance(node, ast.Not):
+            node = node.operand
+            negate = not negate
+        if isinstance(node, (ast.And, ast.Or)):
+            return "and" if isinstance(node, ast.And) != negate else "or"
+        if isinstance(node, ast.Group) and len(node.members) > 1 \
+                and not self._subject(node.path).many:
+            return "or" if negate else "and"
+        return None
 
     # Names -------------------------------------------------------------------------------
 
@@ -168,17 +187,22 @@ class _Describer:
             words.append(_property_label(property_name))
         noun = _chain(words)
         negated = predicate.negated != negate
+        # A multi-valued attribute with a plural title takes plural verbs: "whose domains
+        # are empty". A property after it ("email addresses' email domain") is singular.
+        plural = len(words) == len(subject.words) and subject.plural
         if predicate.operator == "not_empty":
-            return f"whose {noun} {'is empty' if negated else 'is not empty'}"
+            verb = "is empty" if negated else "is not empty"
+            return f"whose {noun} {_plural_verb(verb) if plural else verb}"
         participle = (self._participle(subject, kind)
                       if subject.resolved.property is None else None)
         if participle is not None:
             phrase = self._time_phrase(predicate, negated)
             return _participle_clause(subject.words, participle, [phrase])
-        verb = self._verb(predicate, kind, negated, subject.multiple, subject.future)
+        verb = self._verb(predicate, kind, negated, subject.multiple, subject.future, plural)
         return f"whose {noun} {verb}"
 
-    def _group(self, node: ast.Group) -> str:
+    def _group(self, node: ast.Group, negate: bool = False) -> str:
+        """Describe a group; ``negate`` is allowed only for a multi-valued path."""
         subject = self._subject(node.path)
         noun = _chain(subject.words)
         rule = subject.resolved.type_rule
@@ -220,12 +244,14 @@ class _Describer:
 
         if subject.many:
             # Every member must hold for one and the same value of the attribute.
+            has = "have" if subject.plural else "has"
+            has_value = f"{has} {'no' if negate else 'a'} value"
             if all(label is None for label, _verb in labelled):
-                return f"whose {noun} has a value that " + " and ".join(
+                return f"whose {noun} {has_value} that " + " and ".join(
                     verb for _label, verb in labelled)
             clauses = [f"that {verb}" if label is None else f"whose {label} {verb}"
                        for label, verb in labelled]
-            return f"whose {noun} has a value " + " and ".join(clauses)
+            return f"whose {noun} {has_value} " + " and ".join(clauses)
 
         if all(label is None for label, _verb in labelled):
             return f"whose {noun} " + " and ".join(verb for _label, verb in labelled)
@@ -252,7 +278,12 @@ class _Describer:
         return f"{'not ' if negated else ''}{at} {values[0]}"
 
     def _verb(self, predicate: ast.Predicate, kind: ValueKind, negated: bool,
-              multiple: bool, future: bool) -> str:
+              multiple: bool, future: bool, plural: bool = False) -> str:
+        verb = self._singular_verb(predicate, kind, negated, multiple, future, plural)
+        return _plural_verb(verb) if plural else verb
+
+    def _singular_verb(self, predicate: ast.Predicate, kind: ValueKind, negated: bool,
+                       multiple: bool, future: bool, plural: bool) -> str:
         operator = predicate.operator
         if kind in ("date", "timestamp"):
             tense = "was" if kind == "timestamp" and not future else "is"
@@ -263,8 +294,9 @@ class _Describer:
         if operator in _TEXT_VERBS:
             positive, negative = _TEXT_VERBS[operator]
             return f"{negative if negated else positive} {values[0]}"
-        # A multi-select attribute matches when one of its options is the value.
-        is_word = "include" if multiple and kind in ("option", "status") else "is"
+        # A multi-valued attribute matches when one of its values is the value.
+        includes = plural or (multiple and kind in ("option", "status"))
+        is_word = "include" if includes else "is"
         not_word = "do not include" if is_word == "include" else "is not"
         if operator == "in":
             if not negated:
@@ -291,7 +323,8 @@ class _Describer:
             clock = local.strftime("%H:%M:%S" if local.second or local.microsecond else "%H:%M")
             return f"{describe_day(local.date())}, {clock} {self.zone_name}"
         if kind in ("text", "domain", "phone_number"):
-            return '"' + value.text.replace('"', '\\"') + '"'
+            # Escaped as in attioql text, so a line break or tab cannot break the sentence.
+            return quote(value.text)
         if value.kind == "uuid" and kind == "record_id":
             return f"the record {value.text}"
         return value.text
@@ -309,6 +342,29 @@ class _Subject:
     """Whether the attribute itself has several values."""
     future: bool
     """Whether its dates lie ahead (the `next_*` interactions)."""
+
+    @property
+    def plural(self) -> bool:
+        """Whether the attribute has several values and a plural title, such as "Domains".
+
+        NOTE: a title counts as plural when it ends in "s", so "Team" (multi-valued) reads
+        singular and a singular title ending in "s" would read plural."""
+        return self.multiple and self.words[-1].endswith("s")
+
+
+def _plural_verb(verb: str) -> str:
+    first, _space, rest = verb.partition(" ")
+    plural = _PLURAL_VERBS.get(first, first)
+    return f"{plural} {rest}" if rest else plural
+
+
+def _group_conditions(node: ast.Group) -> ast.And:
+    """Rewrite a group on a single-valued path as an `and` of its members."""
+    conditions: list[ast.Filter] = []
+    for member in node.members:
+        segments = node.path.segments + (member.path.segments if member.path else ())
+        conditions.append(ast.Condition(ast.Path(segments), member.predicate))
+    return ast.And(tuple(conditions))
 
 
 def _property_label(name: str) -> str:
