@@ -67,7 +67,7 @@ SHAPES = [
      {"$and": [{"$not": {"name": {"$contains": "x"}}},
                {"$not": {"name": {"$starts_with": "y"}}},
                {"$not": {"domains": {"$not_empty": True}}}]},
-     "name not contains x and name does not start with y and domains is empty"),
+     "name does not contain x and name does not start with y and domains is empty"),
     ("double-not", "companies", {"$not": {"$not": {"tier": "SMB"}}}, "not not tier = SMB"),
     ("or-of-equalities-is-in", "companies",
      {"$or": [{"categories": "SaaS"}, {"categories": "Fintech"}]},

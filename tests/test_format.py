@@ -42,7 +42,7 @@ FORMATTED = [
     ("operator-spellings", "companies",
      "name <> a and name is not b and name does not contain c and name not contains d "
      "and name start with e and name is c",
-     "name != a and name != b and name not contains c and name not contains d "
+     "name != a and name != b and name does not contain c and name does not contain d "
      "and name starts with e and name = c"),
     ("in-list-brackets", "companies", "tier in (smb , enterprise,)", "tier in [smb, enterprise]"),
     ("relative-dates-stay-relative", "companies",

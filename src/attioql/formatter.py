@@ -125,7 +125,7 @@ def render_path(path: ast.Path) -> str:
 
 
 _TEXT_OPERATORS = {
-    "contains": ("contains", "not contains"),
+    "contains": ("contains", "does not contain"),
     "starts_with": ("starts with", "does not start with"),
     "ends_with": ("ends with", "does not end with"),
 }
