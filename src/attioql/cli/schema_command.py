@@ -4,10 +4,10 @@ that call Attio's API."""
 from __future__ import annotations
 
 import argparse
-import shlex
 import json
 import logging
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Sequence
