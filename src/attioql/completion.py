@@ -1120,9 +1120,8 @@ class _Trial:
     def fits(self, completion: Completion, shape: tuple[Any, ...] | None = None,
              opens: bool = False) -> bool:
         """True when applying ``completion`` moves no syntax error earlier. An unfinished
-        end counts as an error at the end of the text only when the text was not already
-        unfinished, and never for an item that ``opens`` a group: a `(` put in front of a
-        condition waits for its `)`, which the user types next.
+        end counts as an error only when the text was not already unfinished. It never
+        counts for an item that ``opens`` a group, because the `)` of a `(` comes later.
 
         Items of one ``shape`` parse alike, so only the first of them is parsed.
         """
