@@ -835,7 +835,7 @@ def _spell(value: Any) -> str:
 def _check_domain(value: str, where: str) -> None:
     """Raise for a domain that attioql text cannot compare as written.
 
-    Attio compares the stored domain with the exact string in the filter, but attioql text
+    Attio compares the stored domain with the exact string in the filter. attioql text
     compares only the domain of a URL (`https://acme.com/path` compiles to `acme.com`) and
     trims spaces, so such a value has no attioql text with the same meaning."""
     stripped = value.strip()
