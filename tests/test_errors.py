@@ -79,7 +79,7 @@ CASES: list[tuple[str, str, str, tuple[int, int], str]] = [
     ('companies', 'is_customer > true', 'operator.not_allowed', (12, 13),
      '`is_customer` is a checkbox attribute, which does not support `>`.\n  is_customer > true\n              ^\n  hint: use one of `=`, `!=`, `in`, `not in`'),
     ('companies', 'name is empty', 'operator.not_allowed', (5, 13),
-     '`name` is a text attribute, which does not support `is empty`.\n  name is empty\n       ^^^^^^^^\n  hint: use one of `=`, `!=`, `in`, `not in`, `contains`, `not contains`, `starts with`, `does not start with`, `ends with`, `does not end with`'),
+     '`name` is a text attribute, which does not support `is empty`.\n  name is empty\n       ^^^^^^^^\n  hint: use one of `=`, `!=`, `in`, `not in`, `contains`, `does not contain`, `starts with`, `does not start with`, `ends with`, `does not end with`'),
     ('companies', 'tier.active_from = 2024-01-01T10:00', 'operator.not_allowed', (17, 18),
      '`tier.active_from` is a property of a select attribute, which does not support `=` with this value.\n  tier.active_from = 2024-01-01T10:00\n                   ^\n  hint: a date or period works here, because it becomes `>=` and `<`; it supports `>`, `>=`, `<`, `<=`, `between`, `not between`'),
     ('companies', 'primary_location = London', 'operator.property_required', (0, 16),

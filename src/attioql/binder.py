@@ -1037,7 +1037,7 @@ def dsl_operators(operators: frozenset[AttioOperator] | set[AttioOperator]) -> l
             result += words
     if "$gte" in operators and "$lte" in operators:
         result += ["between", "not between"]
-    for attio, words in (("$contains", ["contains", "not contains"]),
+    for attio, words in (("$contains", ["contains", "does not contain"]),
                          ("$starts_with", ["starts with", "does not start with"]),
                          ("$ends_with", ["ends with", "does not end with"]),
                          ("$not_empty", ["is empty", "is not empty"])):

@@ -85,7 +85,7 @@ _WORD_TERMINALS = {
     "ends": "ENDS", "with": "WITH", "does": "DOES", "start": "START", "end": "END",
 }
 _NEGATED_PHRASES = frozenset({
-    "!=", "not in", "not between", "not contains", "does not start with",
+    "!=", "not in", "not between", "does not contain", "does not start with",
     "does not end with", "is empty",
 })
 _OPERATOR_DETAILS = {
@@ -93,7 +93,7 @@ _OPERATOR_DETAILS = {
     "not in": "equals none of a list", ">": "greater than", ">=": "greater than or equal",
     "<": "less than", "<=": "less than or equal", "between": "from one value to another",
     "not between": "outside a range", "contains": "contains the text",
-    "not contains": "does not contain the text", "starts with": "starts with the text",
+    "does not contain": "does not contain the text", "starts with": "starts with the text",
     "does not start with": "does not start with the text", "ends with": "ends with the text",
     "does not end with": "does not end with the text", "is empty": "has no value",
     "is not empty": "has a value",
