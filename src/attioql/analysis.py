@@ -1,4 +1,4 @@
-"""Analyze filter text as a search bar sees it: half typed, one keystroke at a time.
+"""Analyze filter text as a search bar receives it: half typed, one keystroke at a time.
 
 :func:`analyze` returns the tokens (to colour the text), every diagnostic (to underline
 it), the completions at the cursor and, when the text is a complete and valid filter, the

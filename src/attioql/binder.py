@@ -903,8 +903,8 @@ class Binder:
         return self._time_scalar(value, operator, "timestamp")
 
     def _time_scalar(self, value: ast.Value, operator: AttioOperator, kind: str) -> Any:
-        """A date or timestamp as one JSON value, for operators added to the rules table
-        (such as `$in`), where a range cannot be expanded."""
+        """Convert a date or timestamp to one JSON value, for operators added to the rules
+        table (such as `$in`), where a range cannot be expanded."""
         resolved_value = self._time_value(value, kind)
         if kind == "date":
             day = self._as_days(resolved_value)
@@ -998,7 +998,8 @@ def _duration(text: str, span: ast.Span) -> tuple[int, str]:
 
 
 def _is_relative(value: ast.Value) -> bool:
-    """Whether a time value depends on `now` (a relative date, not a date or datetime)."""
+    """Return whether a time value depends on `now` (a relative date, not a date or
+    datetime)."""
     if isinstance(value, ast.Relative):
         return True
     return value.kind == "duration" or (

@@ -220,7 +220,7 @@ class _Frame:
 
 @dataclass
 class _Walk:
-    """What the scan knows about the position: the path being written, the subject of the
+    """The scan's state at a position: the path being written, the subject of the
     predicate, the operator words typed since, and the open brackets."""
 
     path: list[ast.Segment] = field(default_factory=list)
@@ -251,8 +251,8 @@ class _Walk:
 
 @dataclass
 class Anchor:
-    """Where completions apply: the token under or touching the cursor (if any) and the
-    parser state just before it.
+    """The place where completions apply: the token under or touching the cursor (if any)
+    and the parser state just before it.
 
     ``replace`` covers that token, or the whole operator phrase when the token starts one
     (`is not empty`). It is empty, at the cursor, when no token is replaced.
@@ -546,7 +546,7 @@ class Scanner:
 
 
 def _plain_kind(name: str) -> TokenKind:
-    """The kind of a token from its terminal alone, without the structure around it."""
+    """Return a token's kind from its terminal alone, without the structure around it."""
     if name in _PATH:
         return "attribute"
     if name in _PUNCTUATION:
@@ -569,8 +569,8 @@ def _plain_kind(name: str) -> TokenKind:
 
 
 def _quoted_end(text: str, start: int) -> int:
-    """The end of a quoted text or title that starts at ``start``: after its closing quote,
-    or at the end of the line when it has none."""
+    """Return the end of the quoted text or title that starts at ``start``. That is after
+    its closing quote, or at the end of the line when it has none."""
     quote = text[start]
     index = start + 1
     while index < len(text):
@@ -596,7 +596,7 @@ def _is_closed(text: str, start: int) -> bool:
 
 
 def _lexer_from(lexer: Any, text: str, position: int) -> LexerThread:
-    """A lexer thread that reads ``text`` from ``position`` on; spans stay absolute."""
+    """Make a lexer thread that reads ``text`` from ``position`` on, with absolute spans."""
     counter = LineCounter("\n")  # type: ignore[no-untyped-call]
     counter.char_pos = position
     return LexerThread(lexer, LexerState(TextSlice(text, position, len(text)), counter))
@@ -1043,8 +1043,11 @@ class Completer:
         if "_COMMA" in accepted and in_list:
             yield _Candidate(",", ",", "punctuation", "another value", glue=True)
         if "RPAR" in accepted:
-            detail = "end the list" if in_list else "end the group" if walk.group else \
-                "close the parenthesis"
+            detail = "close the parenthesis"
+            if in_list:
+                detail = "end the list"
+            elif walk.group:
+                detail = "end the group"
             yield _Candidate(")", ")", "punctuation", detail, glue=in_list)
         if "RBRACKET" in accepted:
             yield _Candidate("]", "]", "punctuation", "end the list", glue=True)
@@ -1205,9 +1208,10 @@ _COMPARISONS = {"=": "$eq", "!=": "$eq", "<>": "$eq", "is": "$eq", ">": "$gt", "
 
 
 def takes_values(subject: Subject, op_words: list[str]) -> bool:
-    """True when the operator typed so far is one the rules allow for ``subject``, so that
-    a value after it can compile; values offered after a forbidden operator would only
-    lead further into an error."""
+    """Return whether the rules allow the operator typed so far for ``subject``.
+
+    Only then can a value after it compile, so values are offered only after an allowed
+    operator."""
     rule = subject.value_rule()
     if subject.type_rule.default_for_dates_only and subject.property is None:
         rule = subject.type_rule.properties.get(subject.type_rule.default_property or "")
@@ -1246,7 +1250,7 @@ def _property_items(type_rule: TypeRule) -> Iterator[_Candidate]:
 
 
 def operator_phrases(subject: Subject) -> list[str]:
-    """The operators a condition on ``subject`` may use, from the rules table, in the
+    """List the operators a condition on ``subject`` may use, from the rules table, in the
     order :func:`~attioql.binder.dsl_operators` gives them.
 
     Without a property, the comparisons use the type's default property and `is [not]

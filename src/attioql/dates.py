@@ -113,9 +113,9 @@ class Period:
 TimeValue = Instant | Period
 
 
-# Files that the system's time zone database holds besides the zones: `localtime` is
-# whatever zone the machine is set to, so a filter would mean different things on
-# different machines.
+# Files in the system's time zone database that are not zones. `localtime` is whatever
+# zone the machine is set to, so a filter would mean different things on different
+# machines.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 

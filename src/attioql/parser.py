@@ -559,8 +559,8 @@ _PERIOD_BASES = frozenset({"this", "last", "next"})
 
 
 def _spaced_unit(number: Token, word: Token) -> SyntaxProblem | None:
-    """A number, a space and a unit that a duration cannot take that way: `1.5 days`
-    (a fraction) or `3 mo` (an abbreviation needs no space). ``None`` for any other word."""
+    """Report a number, a space and a unit that no duration is written as: `1.5 days` (a
+    fraction) or `3 mo` (an abbreviation takes no space). Return ``None`` for other words."""
     if number.type != "NUMBER" or str(word).lower() not in _UNIT_WORDS:
         return None
     joined = Token("BAD_LITERAL", f"{number}{word}", start_pos=number.start_pos,
@@ -577,7 +577,7 @@ def _spaced_unit(number: Token, word: Token) -> SyntaxProblem | None:
 
 
 def _unit_problem_before(error: UnexpectedToken) -> SyntaxProblem | None:
-    """The malformed duration that stopped the parse, when it sits just before the
+    """Find the malformed duration that stopped the parse when it sits just before the
     unexpected token: `3m ago`, `now + 3 mo`, `1.5 days ago`."""
     stack = getattr(error.interactive_parser.parser_state, "value_stack", [])
     tokens = [item for item in stack[-2:] if isinstance(item, Token)]
@@ -732,7 +732,7 @@ def _describe_expected(expected: set[str] | frozenset[str]) -> str:
 
 
 def _previous_text(error: UnexpectedToken) -> str | None:
-    """The source text of what was parsed just before the error, if it is a token or path."""
+    """Return the source text parsed just before the error, if it is a token or a path."""
     try:
         stack = error.interactive_parser.parser_state.value_stack
     except AttributeError:  # pragma: no cover - Lark always provides it for LALR
@@ -901,7 +901,7 @@ _RUN_BREAKS = " \t\r\n()[],\"'`"
 
 
 def _run_around(text: str, position: int) -> tuple[int, int]:
-    """The span of the characters around ``position`` up to a space, bracket or comma."""
+    """Return the span around ``position`` that runs up to a space, bracket or comma."""
     start = position
     while start > 0 and text[start - 1] not in _RUN_BREAKS:
         start -= 1
@@ -928,7 +928,11 @@ def _translate_character(text: str, error: UnexpectedCharacters, start: str) -> 
                               (position, position + 1), "close the title with a backtick")
     allowed = _acceptable(error, start)
     expected = _describe_expected(allowed)
-    printable = char if char.isprintable() else f"U+{ord(char):04X}" if char else "end"
+    printable = char
+    if not char:
+        printable = "end"
+    elif not char.isprintable():
+        printable = f"U+{ord(char):04X}"
     hint = None
     run_start, run_end = _run_around(text, position)
     glued = run_start < position and char not in ";"

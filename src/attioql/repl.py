@@ -6,7 +6,7 @@ type. Enter compiles the filter and prints the JSON, or the error with a caret u
 Enter inside an open parenthesis or bracket starts a new line instead (Esc then Enter
 submits anyway). Lines that start with `:` are commands; `:help` lists them.
 
-:class:`Session` holds the state and runs commands without any terminal, so it can be
+:class:`Session` keeps the state and runs commands without any terminal, so it can be
 tested and embedded; :func:`run` wraps it in a prompt_toolkit prompt.
 """
 
@@ -49,7 +49,8 @@ Commands:
 
 
 def default_history_path() -> Path:
-    """The history file: ``$XDG_DATA_HOME/attioql/history``, or under ``~/.local/share``."""
+    """Return the history file: ``$XDG_DATA_HOME/attioql/history``, or the same path
+    under ``~/.local/share``."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "attioql" / "history"
 

@@ -1,7 +1,7 @@
 """Workspace schemas: the objects, lists, attributes, options, statuses and members that
 names in a filter resolve against.
 
-A snapshot file holds the ``data`` arrays of Attio's schema endpoints unchanged (see
+A snapshot file contains the ``data`` arrays of Attio's schema endpoints unchanged (see
 ``docs/language.md``, "Workspace snapshots"); the pydantic models of
 :mod:`attioql.snapshot` validate it. :class:`Schema` indexes a validated snapshot for the
 binder's lookups. A part that is missing from the snapshot means
@@ -116,7 +116,8 @@ class Schema:
 
         for key, models in snapshot.attributes.items():
             kind, _, slug = key.partition("/")
-            registry = self.objects if kind == "objects" else self.lists if kind == "lists" else None
+            registries = {"objects": self.objects, "lists": self.lists}
+            registry = registries.get(kind)
             if registry is None or slug not in registry:
                 continue
             attributes = {model.api_slug: _attribute(model, key, object_slugs) for model in models}
@@ -179,7 +180,8 @@ class Schema:
     # Options, statuses and members ------------------------------------------------------
 
     def options(self, target: Target, attribute: Attribute) -> tuple[Option, ...] | None:
-        """The options or statuses of an attribute; ``None`` when the snapshot lacks them."""
+        """Return the options or statuses of an attribute, or ``None`` when the snapshot
+        lacks them (then any title is accepted)."""
         key = f"{target.qualified}/{attribute.slug}"
         return self._options.get(key)
 

@@ -16,8 +16,10 @@ EXIT_REJECTED = 1
 EXIT_USAGE = 2
 
 
-def add_schema_options(parser: argparse.ArgumentParser, target: bool = True) -> None:
-    """Add the options every compiling command takes."""
+def add_schema_options(parser: argparse.ArgumentParser, target: bool = True,
+                       week_start: bool = True) -> None:
+    """Add the options every compiling command takes; ``target`` and ``week_start`` say
+    whether to add the required `-t` and `--week-start`."""
     if target:
         parser.add_argument("-t", "--target", required=True,
                             help="object or list slug to filter, such as companies or "
@@ -31,6 +33,8 @@ def add_schema_options(parser: argparse.ArgumentParser, target: bool = True) -> 
                         help="IANA time zone that cuts calendar days (default: UTC)")
     parser.add_argument("--me", metavar="MEMBER",
                         help="id, email or name of the member that `me` means")
+    if not week_start:
+        return
     parser.add_argument("--week-start", default="monday",
                         choices=["monday", "tuesday", "wednesday", "thursday", "friday",
                                  "saturday", "sunday"],

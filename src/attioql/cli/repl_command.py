@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import AttioQLError
-from .common import EXIT_USAGE, parse_now
+from .common import EXIT_USAGE, add_schema_options, parse_now
 
 REPL_EXAMPLES = """\
 examples:
@@ -27,15 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("-t", "--target", default=None,
                         help="object or list slug to filter (default: the schema's first "
                              "object, such as people)")
-    parser.add_argument("--schema", default="standard", metavar="NAME|PATH",
-                        help="workspace schema: standard (default), demo, or a snapshot file")
-    parser.add_argument("--now", metavar="ISO",
-                        help="the current time for relative dates, such as "
-                             "2024-01-17T15:30:00Z (default: the clock)")
-    parser.add_argument("--timezone", "--tz", default="UTC", metavar="TZ",
-                        help="IANA time zone that cuts calendar days (default: UTC)")
-    parser.add_argument("--me", metavar="MEMBER",
-                        help="id, email or name of the member that `me` means")
+    add_schema_options(parser, target=False, week_start=False)
     parser.add_argument("--history", metavar="PATH", type=Path, default=None,
                         help="history file (default: $XDG_DATA_HOME/attioql/history or "
                              "~/.local/share/attioql/history)")
